@@ -1,0 +1,86 @@
+import { Migrator, sql, type Kysely } from "kysely";
+import pg from "pg";
+import { connectDb } from "@cognobserve/shared/db";
+import { migrations } from "./migrations/index.js";
+
+const { escapeIdentifier, escapeLiteral } = pg;
+
+/** Creates the database named in `url` when it does not exist yet. */
+export async function ensureDatabase(url: string): Promise<void> {
+  const target = new URL(url);
+  const name = decodeURIComponent(target.pathname.slice(1));
+  const admin = new URL(url);
+  admin.pathname = "/postgres";
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    const found = await client.query("select 1 from pg_database where datname = $1", [name]);
+    if (found.rowCount === 0) {
+      await client.query(`create database ${escapeIdentifier(name)}`).catch((error: { code?: string }) => {
+        if (error.code !== "42P04") throw error; // created meanwhile by another process
+      });
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const { error, results = [] } = await migrator.migrateToLatest();
+  if (error) throw error;
+  return results.filter((r) => r.status === "Success").map((r) => r.migrationName);
+}
+
+/**
+ * The worker's role: it may read every table and write none. Its name and password come from
+ * DATABASE_READONLY_URL, so that one variable both configures the worker and provisions the role.
+ */
+export async function ensureReadonlyRole(db: Kysely<any>, readonlyUrl: string): Promise<void> {
+  const url = new URL(readonlyUrl);
+  const role = escapeIdentifier(decodeURIComponent(url.username));
+  const password = escapeLiteral(decodeURIComponent(url.password));
+  const statements = [
+    `do $$ begin
+       if not exists (select from pg_roles where rolname = ${escapeLiteral(decodeURIComponent(url.username))}) then
+         create role ${role} login password ${password};
+       end if;
+     end $$`,
+    `alter role ${role} with login nosuperuser nocreatedb nocreaterole password ${password}`,
+    `alter role ${role} set default_transaction_read_only = on`,
+    `grant connect on database ${escapeIdentifier(decodeURIComponent(url.pathname.slice(1)))} to ${role}`,
+    `grant usage on schema public to ${role}`,
+    `grant select on all tables in schema public to ${role}`,
+    `alter default privileges in schema public grant select on tables to ${role}`,
+  ];
+  for (const statement of statements) {
+    await retryOnConcurrentCatalogUpdate(() => sql.raw(statement).execute(db));
+  }
+}
+
+/** Roles are cluster-wide: databases set up side by side (as tests do) race on the same role. */
+async function retryOnConcurrentCatalogUpdate<T>(run: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      const raced = code === "XX000" || code === "23505" || code === "42710" || code === "40001";
+      if (!raced || attempt >= 5) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+    }
+  }
+}
+
+/** Everything start-up needs from the database: it exists, it is migrated, the reader role can read. */
+export async function prepareDatabase(url: string, readonlyUrl: string): Promise<string[]> {
+  await ensureDatabase(url);
+  const db = connectDb(url, 1);
+  try {
+    const applied = await migrateToLatest(db);
+    await ensureReadonlyRole(db, readonlyUrl);
+    return applied;
+  } finally {
+    await db.destroy();
+  }
+}

@@ -1,0 +1,225 @@
+import type { TraceWorkflowInput } from "@cognobserve/shared";
+import type { Db } from "@cognobserve/shared/db";
+import { storableText, toJson } from "./json.js";
+import { scoreView } from "./scores.js";
+import { beforeCursor, micros } from "./sql.js";
+import type { Cursor } from "../lib/cursor.js";
+
+const SPAN_INSERT_CHUNK = 500;
+
+/**
+ * Inserts or updates a trace and merges its spans by span id, in one transaction. Running it
+ * twice with the same input leaves the same rows: activities retry.
+ */
+export async function upsertTrace(db: Db, trace: TraceWorkflowInput): Promise<{ traceId: string; spanCount: number }> {
+  await db.transaction().execute(async (tx) => {
+    await tx
+      .insertInto("traces")
+      .values({
+        project_id: trace.projectId,
+        id: trace.id,
+        name: storableText(trace.name),
+        timestamp: trace.timestamp,
+        session_id: trace.sessionId ?? null,
+        user_id: storableText(trace.userId),
+        user: toJson(trace.user),
+        metadata: toJson(trace.metadata),
+      })
+      .onConflict((c) =>
+        c.columns(["project_id", "id"]).doUpdateSet((eb) => ({
+          name: eb.ref("excluded.name"),
+          timestamp: eb.ref("excluded.timestamp"),
+          // A field left out of a re-sent trace keeps its stored value.
+          session_id: eb.fn.coalesce("excluded.session_id", "traces.session_id"),
+          user_id: eb.fn.coalesce("excluded.user_id", "traces.user_id"),
+          user: eb.fn.coalesce("excluded.user", "traces.user"),
+          metadata: eb.fn.coalesce("excluded.metadata", "traces.metadata"),
+          updated_at: new Date(),
+        })),
+      )
+      .execute();
+
+    for (let i = 0; i < trace.spans.length; i += SPAN_INSERT_CHUNK) {
+      const rows = trace.spans.slice(i, i + SPAN_INSERT_CHUNK).map((span) => ({
+        project_id: trace.projectId,
+        trace_id: trace.id,
+        id: span.id,
+        parent_span_id: span.parentSpanId ?? null,
+        name: storableText(span.name),
+        start_time: span.startTime,
+        end_time: span.endTime ?? null,
+        input: toJson(span.input),
+        output: toJson(span.output),
+        metadata: toJson(span.metadata),
+        model: storableText(span.model),
+        model_parameters: toJson(span.modelParameters),
+        prompt_tokens: span.promptTokens ?? null,
+        completion_tokens: span.completionTokens ?? null,
+        total_tokens: span.totalTokens ?? sumTokens(span.promptTokens, span.completionTokens),
+        level: span.level ?? "DEFAULT",
+        status_message: storableText(span.statusMessage),
+      }));
+      await tx
+        .insertInto("spans")
+        .values(rows)
+        .onConflict((c) =>
+          c.columns(["project_id", "trace_id", "id"]).doUpdateSet((eb) => ({
+            name: eb.ref("excluded.name"),
+            start_time: eb.ref("excluded.start_time"),
+            level: eb.ref("excluded.level"),
+            parent_span_id: eb.fn.coalesce("excluded.parent_span_id", "spans.parent_span_id"),
+            end_time: eb.fn.coalesce("excluded.end_time", "spans.end_time"),
+            input: eb.fn.coalesce("excluded.input", "spans.input"),
+            output: eb.fn.coalesce("excluded.output", "spans.output"),
+            metadata: eb.fn.coalesce("excluded.metadata", "spans.metadata"),
+            model: eb.fn.coalesce("excluded.model", "spans.model"),
+            model_parameters: eb.fn.coalesce("excluded.model_parameters", "spans.model_parameters"),
+            prompt_tokens: eb.fn.coalesce("excluded.prompt_tokens", "spans.prompt_tokens"),
+            completion_tokens: eb.fn.coalesce("excluded.completion_tokens", "spans.completion_tokens"),
+            total_tokens: eb.fn.coalesce("excluded.total_tokens", "spans.total_tokens"),
+            status_message: eb.fn.coalesce("excluded.status_message", "spans.status_message"),
+            updated_at: new Date(),
+          })),
+        )
+        .execute();
+    }
+  });
+  return { traceId: trace.id, spanCount: trace.spans.length };
+}
+
+function sumTokens(prompt?: number | null, completion?: number | null): number | null {
+  return prompt == null && completion == null ? null : (prompt ?? 0) + (completion ?? 0);
+}
+
+const traceColumns = [
+  "id",
+  "project_id",
+  "name",
+  "timestamp",
+  "session_id",
+  "user_id",
+  "user",
+  "metadata",
+  "created_at",
+  "updated_at",
+] as const;
+
+type TraceRow = {
+  id: string;
+  project_id: string;
+  name: string;
+  timestamp: Date;
+  session_id: string | null;
+  user_id: string | null;
+  user: unknown;
+  metadata: unknown;
+  created_at: Date;
+  updated_at: Date;
+};
+
+function traceView(row: TraceRow) {
+  return {
+    id: row.id,
+    projectId: row.project_id,
+    name: row.name,
+    timestamp: row.timestamp.toISOString(),
+    sessionId: row.session_id,
+    userId: row.user_id,
+    user: row.user,
+    metadata: row.metadata,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+/** A trace with its spans (in start order) and scores, or undefined outside the project. */
+export async function getTrace(db: Db, projectId: string, traceId: string) {
+  const trace = await db
+    .selectFrom("traces")
+    .select(traceColumns)
+    .where("project_id", "=", projectId)
+    .where("id", "=", traceId)
+    .executeTakeFirst();
+  if (!trace) return undefined;
+  const [spans, scores] = await Promise.all([
+    db
+      .selectFrom("spans")
+      .selectAll()
+      .where("project_id", "=", projectId)
+      .where("trace_id", "=", traceId)
+      .orderBy("start_time")
+      .orderBy("id")
+      .execute(),
+    db
+      .selectFrom("scores")
+      .selectAll()
+      .where("project_id", "=", projectId)
+      .where("trace_id", "=", traceId)
+      .orderBy("created_at")
+      .execute(),
+  ]);
+  const spanViews = spans.map((span) => ({
+    id: span.id,
+    traceId: span.trace_id,
+    parentSpanId: span.parent_span_id,
+    name: span.name,
+    startTime: span.start_time.toISOString(),
+    endTime: span.end_time?.toISOString() ?? null,
+    durationMs: span.end_time ? span.end_time.getTime() - span.start_time.getTime() : null,
+    input: span.input,
+    output: span.output,
+    metadata: span.metadata,
+    model: span.model,
+    modelParameters: span.model_parameters,
+    promptTokens: span.prompt_tokens,
+    completionTokens: span.completion_tokens,
+    totalTokens: span.total_tokens,
+    level: span.level,
+    statusMessage: span.status_message,
+  }));
+  const sum = (pick: (s: (typeof spanViews)[number]) => number | null) =>
+    spanViews.reduce((total, span) => total + (pick(span) ?? 0), 0);
+  return {
+    ...traceView(trace),
+    spans: spanViews,
+    scores: scores.map(scoreView),
+    totals: {
+      promptTokens: sum((s) => s.promptTokens),
+      completionTokens: sum((s) => s.completionTokens),
+      totalTokens: sum((s) => s.totalTokens),
+    },
+  };
+}
+
+export interface TraceFilters {
+  from?: string;
+  to?: string;
+  sessionId?: string;
+  userId?: string;
+  limit: number;
+  cursor?: Cursor;
+}
+
+/** Newest first, keyset-paged: stable under concurrent inserts. */
+export async function listTraces(db: Db, projectId: string, filters: TraceFilters) {
+  let query = db
+    .selectFrom("traces")
+    .select([...traceColumns, micros("timestamp").as("sort_key")])
+    .where("project_id", "=", projectId);
+  if (filters.from) query = query.where("timestamp", ">=", new Date(filters.from));
+  if (filters.to) query = query.where("timestamp", "<", new Date(filters.to));
+  if (filters.sessionId) query = query.where("session_id", "=", filters.sessionId);
+  if (filters.userId) query = query.where("user_id", "=", filters.userId);
+  if (filters.cursor) query = query.where(beforeCursor("timestamp", "id", filters.cursor));
+  const rows = await query
+    .orderBy("timestamp", "desc")
+    .orderBy("id", "desc")
+    .limit(filters.limit + 1)
+    .execute();
+  const page = rows.slice(0, filters.limit);
+  const last = page.at(-1);
+  return {
+    data: page.map(traceView),
+    nextCursor: rows.length > filters.limit && last ? { micros: last.sort_key, id: last.id } : null,
+  };
+}

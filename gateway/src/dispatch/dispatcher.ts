@@ -1,0 +1,25 @@
+import type { ScoreWorkflowInput, TraceWorkflowInput } from "@cognobserve/shared";
+
+export interface Accepted {
+  workflowId: string;
+  /** The same item is already being processed: nothing new was started. */
+  duplicate: boolean;
+}
+
+/** Where accepted items go: Temporal workflows, or the legacy Redis queue. */
+export interface Dispatcher {
+  readonly name: "temporal" | "redis";
+  startTrace(input: TraceWorkflowInput): Promise<Accepted>;
+  startScore(input: ScoreWorkflowInput): Promise<Accepted>;
+  /** Resolves when the backend can take work; rejects with the reason otherwise. */
+  check(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The backend cannot take work right now: the client should retry later (503 + Retry-After). */
+export class DispatchUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "DispatchUnavailableError";
+  }
+}

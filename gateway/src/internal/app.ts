@@ -1,0 +1,62 @@
+import sensible from "@fastify/sensible";
+import { ScoreWorkflowInput, TraceWorkflowInput } from "@cognobserve/shared";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import { serverOptions } from "../app.js";
+import type { Db } from "@cognobserve/shared/db";
+import { upsertScore } from "../db/scores.js";
+import { upsertTrace } from "../db/traces.js";
+import { secretsEqual } from "../lib/secrets.js";
+import context from "../plugins/context.js";
+import errors from "../plugins/errors.js";
+import validation from "../plugins/validation.js";
+
+export interface InternalAppOptions {
+  db: Db;
+  secret: string;
+  maxBodyBytes: number;
+}
+
+const FOREIGN_KEY_VIOLATION = "23503";
+
+/**
+ * The one place that writes business data. Called by worker activities, which retry: every
+ * route is idempotent. Listens on its own port, never the public one.
+ */
+export async function internalApp(fastify: FastifyInstance, opts: InternalAppOptions) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  await app.register(sensible);
+  await app.register(errors, { maxBodyBytes: opts.maxBodyBytes });
+  await app.register(validation);
+  await app.register(context, { db: opts.db });
+
+  app.addHook("onRequest", async (request) => {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? "");
+    if (!match || !secretsEqual(match[1]!, opts.secret)) throw app.httpErrors.unauthorized("Invalid internal API secret");
+  });
+
+  /** The project was deleted after the item was accepted: a retry cannot help, so 422. */
+  async function forKnownProject<T>(write: Promise<T>): Promise<T> {
+    try {
+      return await write;
+    } catch (error) {
+      if ((error as { code?: string }).code === FOREIGN_KEY_VIOLATION) throw app.httpErrors.unprocessableEntity("Unknown project");
+      throw error;
+    }
+  }
+
+  app.post("/internal/ingestTrace", { schema: { body: TraceWorkflowInput } }, (request) =>
+    forKnownProject(upsertTrace(app.db, request.body)),
+  );
+
+  app.post("/internal/ingestScore", { schema: { body: ScoreWorkflowInput } }, (request) =>
+    forKnownProject(upsertScore(app.db, request.body)),
+  );
+}
+
+export async function buildInternalServer(opts: InternalAppOptions, logger?: FastifyBaseLogger) {
+  // Items are re-serialised by the worker, and escaping can make them larger than the client's body.
+  const app = Fastify(serverOptions(opts.maxBodyBytes * 4, logger));
+  await app.register(internalApp, opts);
+  return app;
+}

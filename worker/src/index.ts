@@ -1,0 +1,32 @@
+import { connectDb } from "@cognobserve/shared/db";
+import { configOrExit } from "./config.js";
+import { connectWithRetry, createActivities, createInternalApi, createTemporalWorker } from "./temporal/index.js";
+
+const config = configOrExit();
+const log = (message: string) => process.stdout.write(`[worker] ${message}\n`);
+
+if (!config.USE_TEMPORAL_WORKFLOWS) {
+  process.stderr.write("worker: USE_TEMPORAL_WORKFLOWS=false: the legacy Redis path is not part of this build yet\n");
+  process.exit(1);
+}
+
+log(`mode: Temporal (${config.TEMPORAL_ADDRESS}, namespace ${config.TEMPORAL_NAMESPACE}, task queue ${config.TEMPORAL_TASK_QUEUE})`);
+
+const db = connectDb(config.DATABASE_READONLY_URL, config.DATABASE_POOL_SIZE);
+const internalApi = createInternalApi({ baseUrl: config.INTERNAL_API_URL, secret: config.INTERNAL_API_SECRET });
+const connection = await connectWithRetry(config.TEMPORAL_ADDRESS);
+const worker = await createTemporalWorker({
+  connection,
+  namespace: config.TEMPORAL_NAMESPACE,
+  taskQueue: config.TEMPORAL_TASK_QUEUE,
+  activities: createActivities({ db, internalApi }),
+  maxConcurrentActivities: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
+  maxConcurrentWorkflowTasks: config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+  shutdownGraceSecs: config.WORKER_SHUTDOWN_GRACE_SECS,
+});
+
+log("ready: polling for workflow and activity tasks");
+// run() returns once SIGINT/SIGTERM (handled by the Temporal runtime) has drained in-flight tasks.
+await worker.run();
+await Promise.all([internalApi.close(), db.destroy(), connection.close()]);
+log("stopped");
