@@ -3,7 +3,7 @@ import { configOrExit } from "./config.js";
 import { connectWithRetry, createActivities, createInternalApi, createTemporalWorker } from "./temporal/index.js";
 
 const config = configOrExit();
-const log = (message: string) => process.stdout.write(`[worker] ${message}\n`);
+const log = (message: string) => process.stdout.write(`${message}\n`);
 
 if (!config.USE_TEMPORAL_WORKFLOWS) {
   process.stderr.write("worker: USE_TEMPORAL_WORKFLOWS=false: the legacy Redis path is not part of this build yet\n");

@@ -1,0 +1,49 @@
+import type { Test } from "tap";
+import { buildPublicServer } from "../src/app.js";
+import { createProject } from "../src/db/projects.js";
+import { createTemporalDispatcher } from "../src/dispatch/temporal.js";
+import { buildInternalServer } from "../src/internal/app.js";
+import { createTestDatabase } from "../../test/support/database.js";
+import { TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, uniqueTaskQueue } from "../../test/support/temporal.js";
+
+export const INTERNAL_SECRET = "test-internal-secret-with-enough-length";
+export const MAX_BODY_BYTES = 256 * 1024;
+
+/**
+ * The gateway's two apps on a database of their own, starting real workflows on a task queue
+ * no worker polls (so they stay open, which the duplicate tests rely on).
+ */
+export async function gatewayFixture(t: Test, options: { temporalAddress?: string } = {}) {
+  const database = await createTestDatabase();
+  const project = await createProject(database.db, "Test project");
+  const otherProject = await createProject(database.db, "Other project");
+  const taskQueue = uniqueTaskQueue("gateway");
+  const dispatcher = createTemporalDispatcher({
+    address: options.temporalAddress ?? TEMPORAL_ADDRESS,
+    namespace: TEMPORAL_NAMESPACE,
+    taskQueue,
+    timeoutMs: 1500,
+  });
+  const app = await buildPublicServer({ db: database.db, dispatcher, maxBodyBytes: MAX_BODY_BYTES });
+  const internal = await buildInternalServer({ db: database.db, secret: INTERNAL_SECRET, maxBodyBytes: MAX_BODY_BYTES });
+  t.teardown(async () => {
+    await app.close();
+    await internal.close();
+    await dispatcher.close();
+    await database.drop();
+  });
+
+  const auth = (key = project.apiKey) => ({ authorization: `Bearer ${key}` });
+  /** Stores an item the way the worker does: through the internal API. */
+  const persist = async (mutation: "ingestTrace" | "ingestScore", body: object) => {
+    const response = await internal.inject({
+      method: "POST",
+      url: `/internal/${mutation}`,
+      headers: { authorization: `Bearer ${INTERNAL_SECRET}` },
+      payload: body,
+    });
+    if (response.statusCode !== 200) throw new Error(`${mutation}: ${response.statusCode} ${response.body}`);
+    return response.json();
+  };
+  return { app, internal, database, project, otherProject, taskQueue, auth, persist };
+}
