@@ -22,26 +22,26 @@ export function fieldName(path: string, prefix = ""): string {
   return name || "body";
 }
 
-const TYPE_MISMATCHES = new Set([
-  ValueErrorType.Boolean,
-  ValueErrorType.Integer,
-  ValueErrorType.Number,
-  ValueErrorType.String,
-  ValueErrorType.Object,
-  ValueErrorType.Array,
-  ValueErrorType.Null,
-  ValueErrorType.Literal,
-]);
+function jsonType(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "array";
+  return typeof value;
+}
 
 /**
- * A union reports only "no branch matched". When the value has the right type for one branch
- * (e.g. -1 for a nullable count), that branch's own error says what is really wrong.
+ * A union reports only "no branch matched". When the value has the JSON type of one branch
+ * (e.g. 1.5 or -1 for a nullable count), that branch's own error says what is really wrong.
  */
 function innermost(error: ValueError): ValueError {
   if (error.type !== ValueErrorType.Union) return error;
-  for (const branch of error.errors) {
-    const first = branch.First();
-    if (first && !TYPE_MISMATCHES.has(first.type)) return innermost(first);
+  const kind = jsonType(error.value);
+  const branches = (error.schema as { anyOf?: Array<{ type?: string; const?: unknown; anyOf?: unknown }> }).anyOf ?? [];
+  for (const [index, branch] of branches.entries()) {
+    const sameType = branch.type === kind || (branch.type === "integer" && kind === "number");
+    // A nested union (a nullable enum) explains itself better than the outer one.
+    if (!(sameType && branch.const === undefined) && !(branch.anyOf && kind !== "null")) continue;
+    const first = error.errors[index]?.First();
+    if (first) return innermost(first);
   }
   return error;
 }
