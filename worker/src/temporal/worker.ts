@@ -2,7 +2,8 @@ import { NativeConnection, Worker } from "@temporalio/worker";
 import { fileURLToPath } from "node:url";
 import type { Activities } from "./activities/index.js";
 
-export const workflowsPath = fileURLToPath(new URL("../workflows/index.js", import.meta.url));
+/** The compiled workflows entry, also when this module runs from TypeScript sources (tests). */
+export const workflowsPath = fileURLToPath(import.meta.resolve("@cognobserve/worker/workflows"));
 
 export interface TemporalWorkerOptions {
   connection: NativeConnection;

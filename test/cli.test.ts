@@ -1,0 +1,47 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import t from "tap";
+import { hashApiKey } from "../gateway/src/lib/secrets.js";
+import { createTestDatabase } from "./support/database.js";
+import { ROOT } from "./support/processes.js";
+
+const run = promisify(execFile);
+
+t.test("npm run cli -- project create", async (t) => {
+  const database = await createTestDatabase();
+  t.teardown(() => database.drop());
+  const env = { ...process.env, DATABASE_URL: database.url, DATABASE_READONLY_URL: database.readonlyUrl };
+  const cli = (...args: string[]) => run(process.execPath, ["gateway/dist/cli.js", ...args], { cwd: ROOT, env });
+
+  const json = await cli("project", "create", "--name", "Acme Ü", "--json");
+  t.equal(json.stdout.split("\n").filter(Boolean).length, 1, "one line");
+  const project = JSON.parse(json.stdout);
+  t.same(Object.keys(project), ["id", "name", "apiKey"]);
+  t.equal(project.name, "Acme Ü");
+  t.match(project.apiKey, /^co_[A-Za-z0-9_-]{43}$/);
+
+  const keys = await database.db.selectFrom("api_keys").selectAll().where("project_id", "=", project.id).execute();
+  t.equal(keys.length, 1);
+  t.equal(keys[0]!.key_hash, hashApiKey(project.apiKey), "the key is stored only as its digest");
+  t.notOk(JSON.stringify(keys).includes(project.apiKey));
+
+  const human = await cli("project", "create", "--name", "Second");
+  t.match(human.stdout, /API key \(shown once, store it now\): co_/);
+
+  t.match((await cli("migrate")).stdout, /database is up to date/);
+  const missing = await cli("project", "create").catch((e: { code: number; stderr: string }) => e);
+  t.match(missing, { code: 2, stderr: /project create needs --name/ });
+});
+
+t.test("a bad environment stops the gateway with one line per problem", async (t) => {
+  const result = await run(process.execPath, ["gateway/dist/server.js"], {
+    cwd: ROOT,
+    env: { ...process.env, GATEWAY_PORT: "eighty", NODE_ENV: "production", INTERNAL_API_SECRET: "" },
+  }).catch((e: { code: number; stderr: string }) => e);
+  t.match(result, { code: 1 });
+  t.same((result as { stderr: string }).stderr.trim().split("\n"), [
+    "gateway: Invalid environment:",
+    '  - GATEWAY_PORT must be an integer (got "eighty")',
+    "  - INTERNAL_API_SECRET: must be set to a random string of 32+ characters in production",
+  ]);
+});

@@ -1,0 +1,104 @@
+import { Client, Connection } from "@temporalio/client";
+import t from "tap";
+import { createProject } from "../gateway/src/db/projects.js";
+import { createTestDatabase } from "./support/database.js";
+import { freePort, startProcess } from "./support/processes.js";
+import { sampleScore, sampleTrace } from "./support/samples.js";
+import { TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, uniqueTaskQueue } from "./support/temporal.js";
+import { waitFor } from "./support/wait.js";
+
+const API_KEY = "co_e2e_test_key_0123456789";
+
+t.test("SDK → gateway → Temporal → worker → PostgreSQL, and back out", async (t) => {
+  const database = await createTestDatabase();
+  t.teardown(() => database.drop());
+  const [publicPort, internalPort] = [await freePort(), await freePort()];
+  const taskQueue = uniqueTaskQueue("e2e");
+  const env = {
+    NODE_ENV: "test",
+    LOG_LEVEL: "info",
+    DATABASE_URL: database.url,
+    DATABASE_READONLY_URL: database.readonlyUrl,
+    GATEWAY_HOST: "127.0.0.1",
+    GATEWAY_PORT: String(publicPort),
+    INTERNAL_PORT: String(internalPort),
+    INTERNAL_API_URL: `http://127.0.0.1:${internalPort}`,
+    INTERNAL_API_SECRET: "e2e-secret-0123456789-0123456789-0123",
+    TEMPORAL_ADDRESS,
+    TEMPORAL_NAMESPACE,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    INIT_PROJECT_ID: "e2e",
+    INIT_PROJECT_NAME: "End to end",
+    INIT_PROJECT_API_KEY: API_KEY,
+  };
+  const gateway = await startProcess("gateway/dist/server.js", env, /gateway ready/);
+  const worker = await startProcess("worker/dist/index.js", env, /ready: polling/);
+  const connection = await Connection.connect({ address: TEMPORAL_ADDRESS });
+  const temporal = new Client({ connection, namespace: TEMPORAL_NAMESPACE });
+  t.teardown(async () => {
+    await connection.close();
+    await Promise.all([gateway.stop(), worker.stop()]);
+  });
+
+  const base = `http://127.0.0.1:${publicPort}`;
+  const api = (path: string, init: { method?: string; body?: unknown; key?: string } = {}) =>
+    fetch(`${base}${path}`, {
+      method: init.method ?? "GET",
+      headers: { authorization: `Bearer ${init.key ?? API_KEY}`, "content-type": "application/json" },
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    });
+  type StoredTrace = { spans: Array<{ id: string; input: Array<{ content: string }> }> } & Record<string, unknown>;
+  const readTrace = (id: string) =>
+    waitFor(async () => {
+      const response = await api(`/v1/traces/${id}`);
+      return response.status === 200 ? ((await response.json()) as StoredTrace) : undefined;
+    }, 20_000, `trace ${id}`);
+
+  const trace = sampleTrace();
+  const posted = Date.now();
+  const accepted = await api("/v1/traces", { method: "POST", body: trace });
+  t.equal(accepted.status, 202);
+  t.same(await accepted.json(), { id: trace.id, workflowId: `trace-e2e-${trace.id}` });
+
+  const stored = await readTrace(trace.id);
+  t.comment(`trace readable ${Date.now() - posted} ms after its 202`);
+  t.match(stored, { id: trace.id, name: trace.name, sessionId: "session-1", totals: { totalTokens: 1500 } });
+  t.same(stored.spans.map((s: { id: string }) => s.id), ["span-root", "span-llm"]);
+  t.equal(stored.spans[1]!.input[0]!.content, "Grüß dich — 你好 👋");
+
+  const description = await temporal.workflow.getHandle(`trace-e2e-${trace.id}`).describe();
+  t.equal(description.status.name, "COMPLETED", "the workflow is visible and completed in Temporal");
+  t.equal(description.taskQueue, taskQueue);
+
+  t.test("a score for the trace ends persisted", async (t) => {
+    const score = sampleScore({ traceId: trace.id, value: "helpful" });
+    t.equal((await api("/v1/scores", { method: "POST", body: score })).status, 202);
+    const scores = await waitFor(async () => {
+      const page = (await (await api(`/v1/scores?traceId=${trace.id}`)).json()) as { data: unknown[] };
+      return page.data.length > 0 ? page.data : undefined;
+    }, 20_000, "the score");
+    t.match(scores, [{ id: score.id, value: "helpful", dataType: "CATEGORICAL" }]);
+  });
+
+  t.test("the same trace sent after completion runs again and merges its spans", async (t) => {
+    const update = { ...trace, spans: [{ id: "span-late", name: "tool", startTime: trace.timestamp }] };
+    const response = await api("/v1/traces", { method: "POST", body: update });
+    t.equal(response.status, 202);
+    t.notOk(((await response.json()) as { duplicate?: boolean }).duplicate, "not a duplicate: the first run had finished");
+    const merged = await waitFor(async () => {
+      const current = await readTrace(trace.id);
+      return current.spans.length === 3 ? current : undefined;
+    }, 20_000, "the merged span");
+    t.same(merged.spans.map((s: { id: string }) => s.id).sort(), ["span-late", "span-llm", "span-root"]);
+  });
+
+  t.test("another project's key cannot see the trace", async (t) => {
+    const other = await createProject(database.db, "Other");
+    t.equal((await api(`/v1/traces/${trace.id}`, { key: other.apiKey })).status, 404);
+  });
+
+  t.test("both processes stop cleanly on SIGTERM", async (t) => {
+    t.equal(await worker.stop(), 0, "worker exit code");
+    t.equal(await gateway.stop(), 0, "gateway exit code");
+  });
+});
