@@ -56,7 +56,7 @@ async function stop(exitCode) {
     children
       .filter((child) => child.exitCode === null && child.signalCode === null)
       .map((child) => new Promise((resolve) => {
-        child.once("exit", resolve);
+        child.once("close", resolve); // after its last output line
         child.kill("SIGTERM");
       })),
   );
