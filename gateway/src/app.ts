@@ -6,7 +6,10 @@ import auth from "./plugins/auth.js";
 import context from "./plugins/context.js";
 import errors from "./plugins/errors.js";
 import validation from "./plugins/validation.js";
+import costRoutes from "./routes/costs.js";
 import healthRoutes from "./routes/health.js";
+import modelRoutes from "./routes/models.js";
+import scoreConfigRoutes from "./routes/score-configs.js";
 import scoreRoutes from "./routes/scores.js";
 import traceRoutes from "./routes/traces.js";
 
@@ -31,6 +34,9 @@ export async function publicApp(app: FastifyInstance, opts: PublicAppOptions) {
       v1.addHook("onRequest", v1.authenticate);
       await v1.register(traceRoutes);
       await v1.register(scoreRoutes);
+      await v1.register(scoreConfigRoutes);
+      await v1.register(modelRoutes);
+      await v1.register(costRoutes);
     },
     { prefix: "/v1" },
   );

@@ -8,6 +8,12 @@ type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
 /** jsonb columns are written as JSON text (see the gateway's toJson) and read back parsed. */
 type Json = ColumnType<unknown, string | null, string | null>;
+/** numeric: read as an exact decimal string; written from a string or a number. */
+type Decimal = ColumnType<string, string | number, string | number>;
+/** bigint: pg reads it as a string (it may exceed 2^53). */
+type BigInt = ColumnType<string, string | number, string | number>;
+/** date: read as YYYY-MM-DD (see the type parser in connectDb). */
+type DateOnly = ColumnType<string, string, string>;
 
 export interface ProjectsTable {
   id: string;
@@ -52,6 +58,12 @@ export interface SpansTable {
   prompt_tokens: number | null;
   completion_tokens: number | null;
   total_tokens: number | null;
+  cached_prompt_tokens: number | null;
+  /** numeric columns are read as exact decimal strings. */
+  input_cost: Decimal | null;
+  output_cost: Decimal | null;
+  total_cost: Decimal | null;
+  cost_source: "client" | "computed" | null;
   level: ColumnType<string, string | undefined, string>;
   status_message: string | null;
   created_at: CreatedAt;
@@ -76,17 +88,71 @@ export interface ScoresTable {
   updated_at: UpdatedAt;
 }
 
+export interface ModelPricesTable {
+  id: Generated<string>;
+  project_id: string;
+  model_name: string;
+  match_pattern: string;
+  start_date: ColumnType<string, string | undefined, string>;
+  input_price: Decimal;
+  output_price: Decimal;
+  cached_input_price: Decimal | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+interface CostMeasures {
+  prompt_tokens: BigInt;
+  completion_tokens: BigInt;
+  total_tokens: BigInt;
+  total_cost: Decimal;
+  span_count: BigInt;
+}
+
+export interface DailyCostsTable extends CostMeasures {
+  project_id: string;
+  date: DateOnly;
+  model: string;
+}
+
+export interface CostContributionsTable extends CostMeasures {
+  project_id: string;
+  trace_id: string;
+  date: DateOnly;
+  model: string;
+}
+
+export interface ScoreConfigsTable {
+  project_id: string;
+  id: Generated<string>;
+  name: string;
+  data_type: "NUMERIC" | "CATEGORICAL" | "BOOLEAN";
+  min_value: number | null;
+  max_value: number | null;
+  categories: Json;
+  description: string | null;
+  archived_at: Timestamp | null;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   projects: ProjectsTable;
   api_keys: ApiKeysTable;
   traces: TracesTable;
   spans: SpansTable;
   scores: ScoresTable;
+  model_prices: ModelPricesTable;
+  daily_costs: DailyCostsTable;
+  cost_contributions: CostContributionsTable;
+  score_configs: ScoreConfigsTable;
 }
 
 export type Db = Kysely<Database>;
 
 /** A Kysely handle on a pg pool. The gateway connects as the owner, the worker as the reader. */
+// DATE columns stay YYYY-MM-DD strings: parsing them as local-time Dates shifts days.
+pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
+
 export function connectDb(url: string, poolSize = 10): Db {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
   // An idle client's error (e.g. the server restarting) must not crash the process.

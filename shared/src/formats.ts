@@ -13,5 +13,14 @@ export function isDateTime(value: string): boolean {
   return day! >= 1 && day! <= daysInMonth && !Number.isNaN(Date.parse(value));
 }
 
+/** YYYY-MM-DD naming a real calendar day. */
+export function isDate(value: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(value) && isDateTime(`${value}T00:00:00Z`);
+}
+
 // TypeBox checks no string format until one is registered under its name.
 if (!FormatRegistry.Has("date-time")) FormatRegistry.Set("date-time", isDateTime);
+if (!FormatRegistry.Has("date")) FormatRegistry.Set("date", isDate);
+if (!FormatRegistry.Has("uuid")) {
+  FormatRegistry.Set("uuid", (value) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value));
+}

@@ -5,4 +5,6 @@ export * from "./schemas/score.js";
 export * from "./schemas/alert.js";
 export * from "./validation.js";
 export * from "./rules.js";
-export { isDateTime } from "./formats.js";
+export { isDate, isDateTime } from "./formats.js";
+export * from "./schemas/score-config.js";
+export * from "./score-rules.js";

@@ -12,6 +12,9 @@ export function checkTrace(trace: TraceBody, prefix = ""): string | null {
     if (span.endTime && Date.parse(span.endTime) < Date.parse(span.startTime)) {
       return `${at(`spans[${index}].endTime`)} is before its startTime`;
     }
+    if ((span.cachedPromptTokens ?? 0) > (span.promptTokens ?? 0)) {
+      return `${at(`spans[${index}].cachedPromptTokens`)} is more than promptTokens`;
+    }
   }
   return null;
 }

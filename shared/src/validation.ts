@@ -93,9 +93,10 @@ function describe(error: ValueError): string {
       return `must be ${[...new Set(types)].join(" or ")}`;
     }
     case ValueErrorType.StringFormat:
-      return schema.format === "date-time"
-        ? "must be an RFC 3339 date-time with a time zone, e.g. 2025-01-31T12:00:00.000Z"
-        : `must match format '${schema.format}'`;
+      if (schema.format === "date-time") return "must be an RFC 3339 date-time with a time zone, e.g. 2025-01-31T12:00:00.000Z";
+      if (schema.format === "date") return "must be a date as YYYY-MM-DD";
+      if (schema.format === "uuid") return "must be a UUID";
+      return `must match format '${schema.format}'`;
     case ValueErrorType.ObjectAdditionalProperties:
       return "is not a known field";
     case ValueErrorType.ObjectRequiredProperty:

@@ -1,4 +1,5 @@
-import type { TraceWorkflowInput } from "@cognobserve/shared";
+import type { SpanInput, TraceWorkflowInput } from "@cognobserve/shared";
+import { sql } from "kysely";
 import type { Db } from "@cognobserve/shared/db";
 import { storableText, toJson } from "./json.js";
 import { scoreView } from "./scores.js";
@@ -56,6 +57,8 @@ export async function upsertTrace(db: Db, trace: TraceWorkflowInput): Promise<{ 
         prompt_tokens: span.promptTokens ?? null,
         completion_tokens: span.completionTokens ?? null,
         total_tokens: span.totalTokens ?? sumTokens(span.promptTokens, span.completionTokens),
+        cached_prompt_tokens: span.cachedPromptTokens ?? null,
+        ...clientCosts(span),
         level: span.level ?? "DEFAULT",
         status_message: storableText(span.statusMessage),
       }));
@@ -77,6 +80,13 @@ export async function upsertTrace(db: Db, trace: TraceWorkflowInput): Promise<{ 
             prompt_tokens: eb.fn.coalesce("excluded.prompt_tokens", "spans.prompt_tokens"),
             completion_tokens: eb.fn.coalesce("excluded.completion_tokens", "spans.completion_tokens"),
             total_tokens: eb.fn.coalesce("excluded.total_tokens", "spans.total_tokens"),
+            cached_prompt_tokens: eb.fn.coalesce("excluded.cached_prompt_tokens", "spans.cached_prompt_tokens"),
+            // Costs sent by the client replace what is stored; otherwise the stored cost stays
+            // (calculateTraceCosts recomputes computed ones).
+            input_cost: sql`case when excluded.cost_source = 'client' then excluded.input_cost else spans.input_cost end`,
+            output_cost: sql`case when excluded.cost_source = 'client' then excluded.output_cost else spans.output_cost end`,
+            total_cost: sql`case when excluded.cost_source = 'client' then excluded.total_cost else spans.total_cost end`,
+            cost_source: eb.fn.coalesce("excluded.cost_source", "spans.cost_source"),
             status_message: eb.fn.coalesce("excluded.status_message", "spans.status_message"),
             updated_at: new Date(),
           })),
@@ -87,8 +97,26 @@ export async function upsertTrace(db: Db, trace: TraceWorkflowInput): Promise<{ 
   return { traceId: trace.id, spanCount: trace.spans.length };
 }
 
+/** Costs the client sent, as exact decimals (a missing total is input + output). */
+function clientCosts(span: SpanInput) {
+  const { inputCost, outputCost, totalCost } = span;
+  if (inputCost == null && outputCost == null && totalCost == null) return {};
+  const decimal = (value: number | null | undefined) => (value == null ? null : String(value));
+  return {
+    input_cost: decimal(inputCost),
+    output_cost: decimal(outputCost),
+    total_cost: totalCost != null ? String(totalCost) : sql<string>`${decimal(inputCost) ?? "0"}::numeric + ${decimal(outputCost) ?? "0"}::numeric`,
+    cost_source: "client" as const,
+  };
+}
+
 function sumTokens(prompt?: number | null, completion?: number | null): number | null {
   return prompt == null && completion == null ? null : (prompt ?? 0) + (completion ?? 0);
+}
+
+/** numeric → JSON number (the API speaks numbers; sums are exact in the database). */
+export function decimalNumber(value: string | null): number | null {
+  return value === null ? null : Number(value);
 }
 
 const traceColumns = [
@@ -141,7 +169,7 @@ export async function getTrace(db: Db, projectId: string, traceId: string) {
     .where("id", "=", traceId)
     .executeTakeFirst();
   if (!trace) return undefined;
-  const [spans, scores] = await Promise.all([
+  const [spans, scores, totals] = await Promise.all([
     db
       .selectFrom("spans")
       .selectAll()
@@ -157,6 +185,17 @@ export async function getTrace(db: Db, projectId: string, traceId: string) {
       .where("trace_id", "=", traceId)
       .orderBy("created_at")
       .execute(),
+    db
+      .selectFrom("spans")
+      .select((eb) => [
+        eb.fn.coalesce(eb.fn.sum<string>("prompt_tokens"), sql<string>`0`).as("prompt_tokens"),
+        eb.fn.coalesce(eb.fn.sum<string>("completion_tokens"), sql<string>`0`).as("completion_tokens"),
+        eb.fn.coalesce(eb.fn.sum<string>("total_tokens"), sql<string>`0`).as("total_tokens"),
+        eb.fn.sum<string | null>("total_cost").as("total_cost"),
+      ])
+      .where("project_id", "=", projectId)
+      .where("trace_id", "=", traceId)
+      .executeTakeFirstOrThrow(),
   ]);
   const spanViews = spans.map((span) => ({
     id: span.id,
@@ -174,19 +213,24 @@ export async function getTrace(db: Db, projectId: string, traceId: string) {
     promptTokens: span.prompt_tokens,
     completionTokens: span.completion_tokens,
     totalTokens: span.total_tokens,
+    cachedPromptTokens: span.cached_prompt_tokens,
+    inputCost: decimalNumber(span.input_cost),
+    outputCost: decimalNumber(span.output_cost),
+    totalCost: decimalNumber(span.total_cost),
+    costSource: span.cost_source,
     level: span.level,
     statusMessage: span.status_message,
   }));
-  const sum = (pick: (s: (typeof spanViews)[number]) => number | null) =>
-    spanViews.reduce((total, span) => total + (pick(span) ?? 0), 0);
   return {
     ...traceView(trace),
     spans: spanViews,
     scores: scores.map(scoreView),
     totals: {
-      promptTokens: sum((s) => s.promptTokens),
-      completionTokens: sum((s) => s.completionTokens),
-      totalTokens: sum((s) => s.totalTokens),
+      promptTokens: Number(totals.prompt_tokens),
+      completionTokens: Number(totals.completion_tokens),
+      totalTokens: Number(totals.total_tokens),
+      // Summed exactly in PostgreSQL; null while no span has a cost.
+      totalCost: decimalNumber(totals.total_cost),
     },
   };
 }

@@ -1,9 +1,12 @@
 import sensible from "@fastify/sensible";
-import { ScoreWorkflowInput, TraceWorkflowInput } from "@cognobserve/shared";
+import { Id, ScoreValue, ScoreWorkflowInput, scoreConfigViolation, TraceWorkflowInput } from "@cognobserve/shared";
+import { Type } from "@sinclair/typebox";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { serverOptions } from "../app.js";
 import type { Db } from "@cognobserve/shared/db";
+import { calculateTraceCosts, updateCostSummaries } from "../db/costs.js";
+import { scoreConfigRules } from "../db/score-configs.js";
 import { upsertScore } from "../db/scores.js";
 import { upsertTrace } from "../db/traces.js";
 import { secretsEqual } from "../lib/secrets.js";
@@ -51,6 +54,27 @@ export async function internalApp(fastify: FastifyInstance, opts: InternalAppOpt
 
   app.post("/internal/ingestScore", { schema: { body: ScoreWorkflowInput } }, (request) =>
     forKnownProject(upsertScore(app.db, request.body)),
+  );
+
+  const TraceRef = Type.Object({ projectId: Type.String({ minLength: 1 }), traceId: Id });
+
+  app.post("/internal/calculateTraceCosts", { schema: { body: TraceRef } }, (request) =>
+    calculateTraceCosts(app.db, request.body.projectId, request.body.traceId),
+  );
+
+  app.post("/internal/updateCostSummaries", { schema: { body: TraceRef } }, (request) =>
+    updateCostSummaries(app.db, request.body.projectId, request.body.traceId),
+  );
+
+  app.post(
+    "/internal/validateScoreConfig",
+    { schema: { body: Type.Object({ projectId: Type.String({ minLength: 1 }), configId: Id, value: ScoreValue }) } },
+    async (request) => {
+      const { projectId, configId, value } = request.body;
+      const rules = await scoreConfigRules(app.db, projectId, configId);
+      const error = rules ? scoreConfigViolation(rules, value) : `score config ${configId} does not exist in this project`;
+      return error ? { valid: false, error } : { valid: true };
+    },
   );
 }
 

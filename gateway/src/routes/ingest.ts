@@ -10,13 +10,15 @@ export const MAX_BATCH_ITEMS = 100;
 export interface IngestKind<Body extends { id?: string; projectId?: string }, Input> {
   validate(value: unknown, prefix: string): Validation<Body>;
   check(body: Body, prefix: string): string | null;
+  /** Checks against stored state (e.g. a score's config); a message means 422. */
+  verify?(body: Body, projectId: string, prefix: string): Promise<string | null>;
   toInput(body: Body & { id: string }, projectId: string): Input;
   start(input: Input): Promise<Accepted>;
 }
 
 type Outcome =
   | { status: 202; id: string; workflowId: string; duplicate: boolean }
-  | { status: 400 | 403 | 503; message: string };
+  | { status: 400 | 403 | 422 | 503; message: string };
 
 async function acceptItem<B extends { id?: string; projectId?: string }, I>(
   kind: IngestKind<B, I>,
@@ -33,6 +35,8 @@ async function acceptItem<B extends { id?: string; projectId?: string }, I>(
   if (body.projectId !== undefined && body.projectId !== projectId) {
     return { status: 403, message: `${prefix ? `${prefix}.` : ""}projectId does not match the API key's project` };
   }
+  const unprocessable = await kind.verify?.(body, projectId, prefix);
+  if (unprocessable) return { status: 422, message: unprocessable };
   const id = body.id ?? crypto.randomUUID();
   try {
     const accepted = await kind.start(kind.toInput({ ...body, id }, projectId));

@@ -9,6 +9,12 @@ export const Name = Type.String({ minLength: 1, maxLength: 1000 });
 
 export const JsonObject = Type.Record(Type.String(), Type.Unknown());
 
+/** A calendar day, YYYY-MM-DD (UTC where it stands for a day of data). */
+export const DateOnly = Type.String({ format: "date", maxLength: 10 });
+
+/** USD amounts: non-negative, finite. */
+export const Cost = Type.Number({ minimum: 0, maximum: 1e9 });
+
 export const TokenCount = Type.Integer({ minimum: 0, maximum: 2_147_483_647 });
 
 /** SDKs send `null` for "not set" as often as they leave a field out; both are accepted. */

@@ -1,5 +1,5 @@
 import { Type, type Static } from "@sinclair/typebox";
-import { DateTime, Id, JsonObject, Name, Nullable, TokenCount } from "./common.js";
+import { Cost, DateTime, Id, JsonObject, Name, Nullable, TokenCount } from "./common.js";
 
 export const MAX_SPANS_PER_TRACE = 1000;
 
@@ -33,6 +33,12 @@ export const SpanInput = Type.Object(
     promptTokens: Nullable(TokenCount),
     completionTokens: Nullable(TokenCount),
     totalTokens: Nullable(TokenCount),
+    /** The part of promptTokens served from the provider's prompt cache (priced lower). */
+    cachedPromptTokens: Nullable(TokenCount),
+    /** Costs the client computed itself (USD); they win over the gateway's prices. */
+    inputCost: Nullable(Cost),
+    outputCost: Nullable(Cost),
+    totalCost: Nullable(Cost),
     level: Nullable(SpanLevel),
     statusMessage: Nullable(Type.String({ maxLength: 10_000 })),
   },

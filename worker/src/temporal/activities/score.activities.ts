@@ -1,4 +1,4 @@
-import type { ScoreWorkflowInput } from "@cognobserve/shared";
+import type { ScoreValue, ScoreWorkflowInput } from "@cognobserve/shared";
 import type { ActivityDeps } from "./index.js";
 
 export function createScoreActivities({ internalApi }: ActivityDeps) {
@@ -7,6 +7,11 @@ export function createScoreActivities({ internalApi }: ActivityDeps) {
     async persistScore(input: ScoreWorkflowInput): Promise<string> {
       const result = await internalApi.post<{ scoreId: string }>("ingestScore", input);
       return result.scoreId;
+    },
+
+    /** Checks a value against the project's score config as it is now (internal API: validateScoreConfig). */
+    validateScoreConfig(projectId: string, configId: string, value: ScoreValue): Promise<{ valid: boolean; error?: string }> {
+      return internalApi.post("validateScoreConfig", { projectId, configId, value });
     },
   };
 }

@@ -9,6 +9,18 @@ export function createTraceActivities({ db, internalApi }: ActivityDeps) {
       return result.traceId;
     },
 
+    /** Prices the trace's LLM spans (internal API: calculateTraceCosts); returns how many got a price. */
+    async calculateTraceCosts(projectId: string, traceId: string): Promise<number> {
+      const result = await internalApi.post<{ pricedCount: number }>("calculateTraceCosts", { projectId, traceId });
+      return result.pricedCount;
+    },
+
+    /** Folds the trace's costs into the daily summaries, exactly once however often it runs. */
+    async updateCostSummaries(projectId: string, traceId: string): Promise<string[]> {
+      const result = await internalApi.post<{ days: string[] }>("updateCostSummaries", { projectId, traceId });
+      return result.days;
+    },
+
     /** Read-only: what is stored of a trace, or null. */
     async getTraceDetails(projectId: string, traceId: string): Promise<{ id: string; spanCount: number } | null> {
       const row = await db
