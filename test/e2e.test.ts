@@ -47,7 +47,7 @@ t.test("SDK → gateway → Temporal → worker → PostgreSQL, and back out", a
       headers: { authorization: `Bearer ${init.key ?? API_KEY}`, "content-type": "application/json" },
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
     });
-  type StoredTrace = { spans: Array<{ id: string; input: Array<{ content: string }> }> } & Record<string, unknown>;
+  type StoredTrace = { spans: Array<{ id: string; totalCost: number | null; input: Array<{ content: string }> }> } & Record<string, unknown>;
   const readTrace = (id: string) =>
     waitFor(async () => {
       const response = await api(`/v1/traces/${id}`);
@@ -60,15 +60,27 @@ t.test("SDK → gateway → Temporal → worker → PostgreSQL, and back out", a
   t.equal(accepted.status, 202);
   t.same(await accepted.json(), { id: trace.id, workflowId: `trace-e2e-${trace.id}` });
 
-  const stored = await readTrace(trace.id);
+  // Readable once persisted; priced a moment later by the same workflow.
+  const stored = await waitFor(async () => {
+    const current = await readTrace(trace.id);
+    return current.spans[1]?.totalCost != null ? current : undefined;
+  }, 20_000, "the priced trace");
   t.comment(`trace readable ${Date.now() - posted} ms after its 202`);
-  t.match(stored, { id: trace.id, name: trace.name, sessionId: "session-1", totals: { totalTokens: 1500 } });
+  t.match(stored, { id: trace.id, name: trace.name, sessionId: "session-1", totals: { totalTokens: 1500, totalCost: 0.0075 } });
   t.same(stored.spans.map((s: { id: string }) => s.id), ["span-root", "span-llm"]);
   t.equal(stored.spans[1]!.input[0]!.content, "Grüß dich — 你好 👋");
 
   const description = await temporal.workflow.getHandle(`trace-e2e-${trace.id}`).describe();
   t.equal(description.status.name, "COMPLETED", "the workflow is visible and completed in Temporal");
   t.equal(description.taskQueue, taskQueue);
+
+  t.test("the daily cost summary counts the trace", async (t) => {
+    const daily = await waitFor(async () => {
+      const body = (await (await api("/v1/costs/daily?from=2025-03-01&to=2025-03-01")).json()) as { data: unknown[] };
+      return body.data.length > 0 ? body.data : undefined;
+    }, 20_000, "the daily summary");
+    t.same(daily, [{ date: "2025-03-01", model: "gpt-4o", promptTokens: 1000, completionTokens: 500, totalTokens: 1500, totalCost: 0.0075, spanCount: 1 }]);
+  });
 
   t.test("a score for the trace ends persisted", async (t) => {
     const score = sampleScore({ traceId: trace.id, value: "helpful" });

@@ -7,21 +7,34 @@ import { createTemporalWorker, workflowsPath, type Activities } from "../src/tem
 import { sampleScore, sampleTrace } from "../../test/support/samples.js";
 import { TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, uniqueTaskQueue } from "../../test/support/temporal.js";
 
-// Workflows on the real dev server; activities replaced per test.
+// Workflows on the real dev server; each test swaps in the activity behaviour it needs.
 const taskQueue = uniqueTaskQueue("workflows");
-let activities: Partial<Activities> = {};
-const proxied = new Proxy({} as Activities, {
-  get: (_target, name: keyof Activities) => (...args: unknown[]) => (activities[name] as (...a: unknown[]) => unknown)(...args),
-  has: () => true,
-  ownKeys: () => ["persistTrace", "persistScore", "getTraceDetails"],
-  getOwnPropertyDescriptor: () => ({ enumerable: true, configurable: true }),
-});
+const ACTIVITY_NAMES: Array<keyof Activities> = [
+  "persistTrace",
+  "calculateTraceCosts",
+  "updateCostSummaries",
+  "getTraceDetails",
+  "persistScore",
+  "validateScoreConfig",
+];
+const defaults: Partial<Activities> = {
+  persistTrace: async (input) => input.id,
+  calculateTraceCosts: async () => 1,
+  updateCostSummaries: async () => [],
+  persistScore: async (input) => input.id,
+  validateScoreConfig: async () => ({ valid: true }),
+};
+let current: Partial<Activities> = defaults;
+const use = (overrides: Partial<Activities>) => (current = { ...defaults, ...overrides });
+const activities = Object.fromEntries(
+  ACTIVITY_NAMES.map((name) => [name, (...args: unknown[]) => (current[name] as (...a: unknown[]) => unknown)(...args)]),
+) as unknown as Activities;
 
 t.test("workflows", async (t) => {
   const nativeConnection = await NativeConnection.connect({ address: TEMPORAL_ADDRESS });
   const connection = await Connection.connect({ address: TEMPORAL_ADDRESS });
   const client = new Client({ connection, namespace: TEMPORAL_NAMESPACE });
-  const worker = await createTemporalWorker({ connection: nativeConnection, namespace: TEMPORAL_NAMESPACE, taskQueue, activities: proxied });
+  const worker = await createTemporalWorker({ connection: nativeConnection, namespace: TEMPORAL_NAMESPACE, taskQueue, activities });
   const running = worker.run();
   t.teardown(async () => {
     worker.shutdown();
@@ -33,23 +46,29 @@ t.test("workflows", async (t) => {
   const traceInput = (): TraceWorkflowInput => ({ ...sampleTrace(), projectId: "p1" }) as TraceWorkflowInput;
   const runTrace = (input: TraceWorkflowInput) =>
     client.workflow.execute("traceWorkflow", { taskQueue, workflowId: `trace-p1-${input.id}`, args: [input] });
+  const runScore = (input: ScoreWorkflowInput) =>
+    client.workflow.execute("scoreWorkflow", { taskQueue, workflowId: `score-p1-${input.id}`, args: [input] });
 
-  t.test("traceWorkflow persists the trace it was given", async (t) => {
-    const seen: TraceWorkflowInput[] = [];
-    activities = { persistTrace: async (input) => (seen.push(input), input.id) };
+  t.test("traceWorkflow persists the trace, prices it, then updates the summaries", async (t) => {
+    const calls: string[] = [];
+    use({
+      persistTrace: async (input) => (calls.push(`persist ${input.id}`), input.id),
+      calculateTraceCosts: async (projectId, traceId) => (calls.push(`costs ${projectId} ${traceId}`), 2),
+      updateCostSummaries: async (projectId, traceId) => (calls.push(`summaries ${projectId} ${traceId}`), ["2025-03-01"]),
+    });
     const input = traceInput();
     t.equal(await runTrace(input), input.id);
-    t.same(seen, [input]);
+    t.same(calls, [`persist ${input.id}`, `costs p1 ${input.id}`, `summaries p1 ${input.id}`]);
   });
 
-  t.test("a failing activity is retried until it succeeds", async (t) => {
+  t.test("a failing persist is retried until it succeeds", async (t) => {
     let attempts = 0;
-    activities = {
+    use({
       persistTrace: async (input) => {
         if (++attempts < 3) throw new Error("internal API unreachable");
         return input.id;
       },
-    };
+    });
     const input = traceInput();
     t.equal(await runTrace(input), input.id);
     t.equal(attempts, 3);
@@ -57,12 +76,12 @@ t.test("workflows", async (t) => {
 
   t.test("a rejected input fails the workflow at once, with its reason", async (t) => {
     let attempts = 0;
-    activities = {
+    use({
       persistTrace: async () => {
         attempts++;
         throw ApplicationFailure.nonRetryable("internal API ingestTrace answered 422", "INTERNAL_API_REJECTED");
       },
-    };
+    });
     const error = await runTrace(traceInput()).catch((e: unknown) => e);
     t.ok(error instanceof WorkflowFailedError);
     const cause = (error as WorkflowFailedError).cause?.cause as ApplicationFailure;
@@ -71,17 +90,54 @@ t.test("workflows", async (t) => {
     t.equal(attempts, 1);
   });
 
-  t.test("scoreWorkflow persists the score", async (t) => {
-    const seen: ScoreWorkflowInput[] = [];
-    activities = { persistScore: async (input) => (seen.push(input), input.id) };
-    const input = { ...sampleScore(), projectId: "p1" } as ScoreWorkflowInput;
-    const result = await client.workflow.execute("scoreWorkflow", { taskQueue, workflowId: `score-p1-${input.id}`, args: [input] });
-    t.equal(result, input.id);
-    t.same(seen, [input]);
+  t.test("failing cost steps leave the trace persisted and the workflow completed", async (t) => {
+    let summaries = 0;
+    use({
+      calculateTraceCosts: async () => {
+        throw ApplicationFailure.nonRetryable("pricing broke");
+      },
+      updateCostSummaries: async () => {
+        summaries++;
+        throw ApplicationFailure.nonRetryable("summaries broke");
+      },
+    });
+    const input = traceInput();
+    t.equal(await runTrace(input), input.id);
+    t.equal(summaries, 1, "summaries are still attempted after a pricing failure");
+  });
+
+  t.test("scoreWorkflow validates against the config, then persists", async (t) => {
+    const calls: unknown[] = [];
+    use({
+      validateScoreConfig: async (...args) => (calls.push(["validate", ...args]), { valid: true }),
+      persistScore: async (input) => (calls.push(["persist", input.id]), input.id),
+    });
+    const input = { ...sampleScore({ configId: "c1" }), projectId: "p1" } as ScoreWorkflowInput;
+    t.equal(await runScore(input), input.id);
+    t.same(calls, [["validate", "p1", "c1", 0.9], ["persist", input.id]]);
+
+    calls.length = 0;
+    const unconfigured = { ...sampleScore(), projectId: "p1" } as ScoreWorkflowInput;
+    await runScore(unconfigured);
+    t.same(calls, [["persist", unconfigured.id]], "no config, no validation");
+  });
+
+  t.test("an invalid score fails with a non-retryable VALIDATION_ERROR and is not persisted", async (t) => {
+    let persisted = false;
+    use({
+      validateScoreConfig: async () => ({ valid: false, error: "value 7 is above the config's maxValue 5" }),
+      persistScore: async (input) => ((persisted = true), input.id),
+    });
+    const error = await runScore({ ...sampleScore({ configId: "c1", value: 7 }), projectId: "p1" } as ScoreWorkflowInput).catch((e: unknown) => e);
+    const cause = (error as WorkflowFailedError).cause as ApplicationFailure;
+    t.equal(cause.type, "VALIDATION_ERROR");
+    t.equal(cause.nonRetryable, true);
+    t.match(cause.message, /above the config's maxValue 5/);
+    t.notOk(persisted);
   });
 
   t.test("histories replay without non-determinism", async (t) => {
-    activities = { persistTrace: async (input) => input.id };
+    use({});
     const input = traceInput();
     await runTrace(input);
     const history = await client.workflow.getHandle(`trace-p1-${input.id}`).fetchHistory();
