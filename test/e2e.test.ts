@@ -1,52 +1,17 @@
 import { Client, Connection } from "@temporalio/client";
 import t from "tap";
 import { createProject } from "../gateway/src/db/projects.js";
-import { createTestDatabase } from "./support/database.js";
-import { freePort, startProcess } from "./support/processes.js";
 import { sampleScore, sampleTrace } from "./support/samples.js";
-import { TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, uniqueTaskQueue } from "./support/temporal.js";
+import { startStack } from "./support/stack.js";
+import { TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE } from "./support/temporal.js";
 import { waitFor } from "./support/wait.js";
 
-const API_KEY = "co_e2e_test_key_0123456789";
-
 t.test("SDK → gateway → Temporal → worker → PostgreSQL, and back out", async (t) => {
-  const database = await createTestDatabase();
-  t.teardown(() => database.drop());
-  const [publicPort, internalPort] = [await freePort(), await freePort()];
-  const taskQueue = uniqueTaskQueue("e2e");
-  const env = {
-    NODE_ENV: "test",
-    LOG_LEVEL: "info",
-    DATABASE_URL: database.url,
-    DATABASE_READONLY_URL: database.readonlyUrl,
-    GATEWAY_HOST: "127.0.0.1",
-    GATEWAY_PORT: String(publicPort),
-    INTERNAL_PORT: String(internalPort),
-    INTERNAL_API_URL: `http://127.0.0.1:${internalPort}`,
-    INTERNAL_API_SECRET: "e2e-secret-0123456789-0123456789-0123",
-    TEMPORAL_ADDRESS,
-    TEMPORAL_NAMESPACE,
-    TEMPORAL_TASK_QUEUE: taskQueue,
-    INIT_PROJECT_ID: "e2e",
-    INIT_PROJECT_NAME: "End to end",
-    INIT_PROJECT_API_KEY: API_KEY,
-  };
-  const gateway = await startProcess("gateway/dist/server.js", env, /gateway ready/);
-  const worker = await startProcess("worker/dist/index.js", env, /ready: polling/);
+  const { database, gateway, worker, api, taskQueue } = await startStack(t);
   const connection = await Connection.connect({ address: TEMPORAL_ADDRESS });
   const temporal = new Client({ connection, namespace: TEMPORAL_NAMESPACE });
-  t.teardown(async () => {
-    await connection.close();
-    await Promise.all([gateway.stop(), worker.stop()]);
-  });
+  t.teardown(() => connection.close());
 
-  const base = `http://127.0.0.1:${publicPort}`;
-  const api = (path: string, init: { method?: string; body?: unknown; key?: string } = {}) =>
-    fetch(`${base}${path}`, {
-      method: init.method ?? "GET",
-      headers: { authorization: `Bearer ${init.key ?? API_KEY}`, "content-type": "application/json" },
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
-    });
   type StoredTrace = { spans: Array<{ id: string; totalCost: number | null; input: Array<{ content: string }> }> } & Record<string, unknown>;
   const readTrace = (id: string) =>
     waitFor(async () => {
@@ -70,7 +35,9 @@ t.test("SDK → gateway → Temporal → worker → PostgreSQL, and back out", a
   t.same(stored.spans.map((s: { id: string }) => s.id), ["span-root", "span-llm"]);
   t.equal(stored.spans[1]!.input[0]!.content, "Grüß dich — 你好 👋");
 
-  const description = await temporal.workflow.getHandle(`trace-e2e-${trace.id}`).describe();
+  const handle = temporal.workflow.getHandle(`trace-e2e-${trace.id}`);
+  t.equal(await handle.result(), trace.id);
+  const description = await handle.describe();
   t.equal(description.status.name, "COMPLETED", "the workflow is visible and completed in Temporal");
   t.equal(description.taskQueue, taskQueue);
 

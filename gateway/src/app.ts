@@ -2,10 +2,13 @@ import sensible from "@fastify/sensible";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from "fastify";
 import type { Db } from "@cognobserve/shared/db";
 import type { Dispatcher } from "./dispatch/dispatcher.js";
+import type { Notifier } from "./notify/notifier.js";
 import auth from "./plugins/auth.js";
 import context from "./plugins/context.js";
 import errors from "./plugins/errors.js";
 import validation from "./plugins/validation.js";
+import alertRoutes from "./routes/alerts.js";
+import channelRoutes from "./routes/channels.js";
 import costRoutes from "./routes/costs.js";
 import healthRoutes from "./routes/health.js";
 import modelRoutes from "./routes/models.js";
@@ -16,6 +19,9 @@ import traceRoutes from "./routes/traces.js";
 export interface PublicAppOptions {
   db: Db;
   dispatcher: Dispatcher;
+  notifier: Notifier;
+  /** Alert channels may point at loopback and private networks (local use, tests). */
+  allowPrivateUrls: boolean;
   maxBodyBytes: number;
 }
 
@@ -26,7 +32,7 @@ export async function publicApp(app: FastifyInstance, opts: PublicAppOptions) {
   await app.register(sensible);
   await app.register(errors, { maxBodyBytes: opts.maxBodyBytes });
   await app.register(validation);
-  await app.register(context, { db: opts.db, dispatcher: opts.dispatcher });
+  await app.register(context, opts);
   await app.register(auth);
   await app.register(healthRoutes);
   await app.register(
@@ -37,6 +43,8 @@ export async function publicApp(app: FastifyInstance, opts: PublicAppOptions) {
       await v1.register(scoreConfigRoutes);
       await v1.register(modelRoutes);
       await v1.register(costRoutes);
+      await v1.register(channelRoutes);
+      await v1.register(alertRoutes);
     },
     { prefix: "/v1" },
   );

@@ -6,6 +6,7 @@ import { ensureProject } from "./db/projects.js";
 import { prepareDatabase } from "./db/setup.js";
 import { createDispatcher } from "./dispatch/index.js";
 import { buildInternalServer } from "./internal/app.js";
+import { createNotifier } from "./notify/notifier.js";
 
 const config = configOrExit();
 const logger = pino({ level: config.LOG_LEVEL, name: "gateway" });
@@ -23,9 +24,14 @@ if (config.INIT_PROJECT_ID) {
 }
 
 const dispatcher = createDispatcher(config);
-const publicServer = await buildPublicServer({ db, dispatcher, maxBodyBytes: config.MAX_BODY_BYTES }, logger);
+const allowPrivateUrls = config.NOTIFICATIONS_ALLOW_PRIVATE_URLS;
+const notifier = createNotifier({ allowPrivateUrls });
+const publicServer = await buildPublicServer(
+  { db, dispatcher, notifier, allowPrivateUrls, maxBodyBytes: config.MAX_BODY_BYTES },
+  logger,
+);
 const internalServer = await buildInternalServer(
-  { db, secret: config.INTERNAL_API_SECRET, maxBodyBytes: config.MAX_BODY_BYTES },
+  { db, notifier, secret: config.INTERNAL_API_SECRET, maxBodyBytes: config.MAX_BODY_BYTES },
   logger.child({ api: "internal" }),
 );
 
@@ -42,6 +48,7 @@ async function shutdown(signal: string) {
   await publicServer.close();
   await internalServer.close();
   await dispatcher.close();
+  await notifier.close();
   await db.destroy();
   logger.info("stopped");
   process.exit(0);

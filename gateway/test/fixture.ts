@@ -3,6 +3,7 @@ import { buildPublicServer } from "../src/app.js";
 import { createProject } from "../src/db/projects.js";
 import { createTemporalDispatcher } from "../src/dispatch/temporal.js";
 import { buildInternalServer } from "../src/internal/app.js";
+import { createNotifier } from "../src/notify/notifier.js";
 import { createTestDatabase } from "../../test/support/database.js";
 import { TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, uniqueTaskQueue } from "../../test/support/temporal.js";
 
@@ -13,7 +14,7 @@ export const MAX_BODY_BYTES = 256 * 1024;
  * The gateway's two apps on a database of their own, starting real workflows on a task queue
  * no worker polls (so they stay open, which the duplicate tests rely on).
  */
-export async function gatewayFixture(t: Test, options: { temporalAddress?: string } = {}) {
+export async function gatewayFixture(t: Test, options: { temporalAddress?: string; allowPrivateUrls?: boolean } = {}) {
   const database = await createTestDatabase();
   const project = await createProject(database.db, "Test project");
   const otherProject = await createProject(database.db, "Other project");
@@ -25,12 +26,16 @@ export async function gatewayFixture(t: Test, options: { temporalAddress?: strin
     // Generous for a busy test machine; the unreachable case fails fast on its own deadline.
     timeoutMs: options.temporalAddress ? 1500 : 10_000,
   });
-  const app = await buildPublicServer({ db: database.db, dispatcher, maxBodyBytes: MAX_BODY_BYTES });
-  const internal = await buildInternalServer({ db: database.db, secret: INTERNAL_SECRET, maxBodyBytes: MAX_BODY_BYTES });
+  // Tests receive notifications on loopback.
+  const allowPrivateUrls = options.allowPrivateUrls ?? true;
+  const notifier = createNotifier({ allowPrivateUrls });
+  const app = await buildPublicServer({ db: database.db, dispatcher, notifier, allowPrivateUrls, maxBodyBytes: MAX_BODY_BYTES });
+  const internal = await buildInternalServer({ db: database.db, notifier, secret: INTERNAL_SECRET, maxBodyBytes: MAX_BODY_BYTES });
   t.teardown(async () => {
     await app.close();
     await internal.close();
     await dispatcher.close();
+    await notifier.close();
     await database.drop();
   });
 
@@ -46,5 +51,5 @@ export async function gatewayFixture(t: Test, options: { temporalAddress?: strin
     if (response.statusCode !== 200) throw new Error(`${mutation}: ${response.statusCode} ${response.body}`);
     return response.json();
   };
-  return { app, internal, database, project, otherProject, taskQueue, auth, persist };
+  return { app, internal, database, project, otherProject, taskQueue, auth, persist, dispatcher };
 }

@@ -30,6 +30,17 @@ export const ACTIVITY_RETRY = {
   maximumInterval: "30s",
 } as const;
 
+export const ALERT_SIGNALS = {
+  TRIGGER: "triggerEvaluation",
+  STOP: "stopEvaluation",
+} as const;
+
+/**
+ * An alert workflow continues as new after this many evaluations (or sooner when Temporal
+ * suggests it), far below the ~51,200-event history limit.
+ */
+export const ALERT_EVALUATIONS_PER_RUN = 500;
+
 export const QUEUE_KEYS = {
   TRACES: "cognobserve:queue:traces",
   SCORES: "cognobserve:queue:scores",

@@ -135,6 +135,77 @@ export interface ScoreConfigsTable {
   created_at: CreatedAt;
 }
 
+export interface ChannelsTable {
+  project_id: string;
+  id: Generated<string>;
+  name: string;
+  type: "WEBHOOK" | "SLACK" | "DISCORD";
+  url: string;
+  /** Standard Webhooks signing secret (whsec_…), WEBHOOK channels only. */
+  secret: string | null;
+  created_at: CreatedAt;
+}
+
+export interface AlertsTable {
+  project_id: string;
+  id: Generated<string>;
+  name: string;
+  type: "ERROR_RATE" | "LATENCY_P50" | "LATENCY_P95" | "LATENCY_P99" | "COST" | "TOKEN_USAGE";
+  operator: "GREATER_THAN" | "LESS_THAN";
+  threshold: number;
+  window_mins: number;
+  evaluation_interval_secs: number;
+  pending_secs: number;
+  repeat_interval_mins: number;
+  min_samples: number;
+  severity: string;
+  enabled: boolean;
+  state: ColumnType<"INACTIVE" | "PENDING" | "FIRING" | "RESOLVED", "INACTIVE" | "PENDING" | "FIRING" | "RESOLVED" | undefined>;
+  state_changed_at: Timestamp | null;
+  pending_since: Timestamp | null;
+  last_notified_at: Timestamp | null;
+  last_value: number | null;
+  last_evaluated_at: Timestamp | null;
+  /** The last evaluation applied and its outcome, so a retried transition returns the same answer. */
+  last_evaluation_id: string | null;
+  last_transition: Json;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface AlertChannelsTable {
+  alert_id: string;
+  channel_id: string;
+}
+
+export interface AlertHistoryTable {
+  id: Generated<string>;
+  project_id: string;
+  alert_id: string;
+  kind: "TRANSITION" | "REMINDER" | "DELIVERY";
+  at: CreatedAt;
+  previous_state: string | null;
+  new_state: string | null;
+  value: number | null;
+  threshold: number | null;
+  sample_count: number | null;
+  channel_id: string | null;
+  notification_id: string | null;
+  status: string | null;
+  detail: string | null;
+}
+
+export interface DeliveriesTable {
+  notification_id: string;
+  channel_id: string;
+  alert_id: string;
+  status: "SENT" | "FAILED" | "RETRYING";
+  attempts: number;
+  response_status: number | null;
+  error: string | null;
+  updated_at: UpdatedAt;
+}
+
 export interface Database {
   projects: ProjectsTable;
   api_keys: ApiKeysTable;
@@ -145,6 +216,11 @@ export interface Database {
   daily_costs: DailyCostsTable;
   cost_contributions: CostContributionsTable;
   score_configs: ScoreConfigsTable;
+  channels: ChannelsTable;
+  alerts: AlertsTable;
+  alert_channels: AlertChannelsTable;
+  alert_history: AlertHistoryTable;
+  deliveries: DeliveriesTable;
 }
 
 export type Db = Kysely<Database>;

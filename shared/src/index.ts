@@ -8,3 +8,4 @@ export * from "./rules.js";
 export { isDate, isDateTime } from "./formats.js";
 export * from "./schemas/score-config.js";
 export * from "./score-rules.js";
+export * from "./alert-rules.js";

@@ -1,6 +1,13 @@
 import { connectDb } from "@cognobserve/shared/db";
 import { configOrExit } from "./config.js";
-import { connectWithRetry, createActivities, createInternalApi, createTemporalWorker } from "./temporal/index.js";
+import {
+  connectWithRetry,
+  createActivities,
+  createInternalApi,
+  createTemporalClient,
+  createTemporalWorker,
+  reconcileAlertWorkflows,
+} from "./temporal/index.js";
 
 const config = configOrExit();
 const log = (message: string) => process.stdout.write(`${message}\n`);
@@ -25,8 +32,16 @@ const worker = await createTemporalWorker({
   shutdownGraceSecs: config.WORKER_SHUTDOWN_GRACE_SECS,
 });
 
+const client = await createTemporalClient({ address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE });
+try {
+  const { started, stopped } = await reconcileAlertWorkflows(client, db, config.TEMPORAL_TASK_QUEUE);
+  log(`alert workflows: ${started} started, ${stopped} stopped`);
+} catch (error) {
+  log(`alert workflows not reconciled: ${(error as Error).message}`);
+}
+
 log("ready: polling for workflow and activity tasks");
 // run() returns once SIGINT/SIGTERM (handled by the Temporal runtime) has drained in-flight tasks.
 await worker.run();
-await Promise.all([internalApi.close(), db.destroy(), connection.close()]);
+await Promise.all([internalApi.close(), db.destroy(), connection.close(), client.connection.close()]);
 log("stopped");

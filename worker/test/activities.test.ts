@@ -5,6 +5,7 @@ import { sql } from "kysely";
 import t from "tap";
 import { createProject } from "../../gateway/src/db/projects.js";
 import { buildInternalServer } from "../../gateway/src/internal/app.js";
+import { createNotifier } from "../../gateway/src/notify/notifier.js";
 import { createTestDatabase } from "../../test/support/database.js";
 import { sampleScore, sampleTrace } from "../../test/support/samples.js";
 import { createActivities, createInternalApi } from "../src/temporal/index.js";
@@ -14,7 +15,7 @@ const SECRET = "activities-test-secret-of-some-length";
 t.test("activities against the real internal API and the read-only role", async (t) => {
   const database = await createTestDatabase();
   const project = await createProject(database.db, "Activities");
-  const internal = await buildInternalServer({ db: database.db, secret: SECRET, maxBodyBytes: 1 << 20 });
+  const internal = await buildInternalServer({ db: database.db, notifier: createNotifier({ allowPrivateUrls: true }), secret: SECRET, maxBodyBytes: 1 << 20 });
   const baseUrl = await internal.listen({ host: "127.0.0.1", port: 0 });
   const reader = connectDb(database.readonlyUrl, 2);
   const internalApi = createInternalApi({ baseUrl, secret: SECRET });

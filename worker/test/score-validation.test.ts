@@ -6,6 +6,7 @@ import t from "tap";
 import { createProject } from "../../gateway/src/db/projects.js";
 import { archiveScoreConfig, createScoreConfig } from "../../gateway/src/db/score-configs.js";
 import { buildInternalServer } from "../../gateway/src/internal/app.js";
+import { createNotifier } from "../../gateway/src/notify/notifier.js";
 import { createTestDatabase } from "../../test/support/database.js";
 import { sampleScore, sampleTrace } from "../../test/support/samples.js";
 import { TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, uniqueTaskQueue } from "../../test/support/temporal.js";
@@ -17,7 +18,7 @@ const SECRET = "score-validation-test-secret-0123456789";
 t.test("score workflows against the real internal API", async (t) => {
   const database = await createTestDatabase();
   const project = await createProject(database.db, "Scores");
-  const internal = await buildInternalServer({ db: database.db, secret: SECRET, maxBodyBytes: 1 << 20 });
+  const internal = await buildInternalServer({ db: database.db, notifier: createNotifier({ allowPrivateUrls: true }), secret: SECRET, maxBodyBytes: 1 << 20 });
   const baseUrl = await internal.listen({ host: "127.0.0.1", port: 0 });
   const reader = connectDb(database.readonlyUrl, 2);
   const internalApi = createInternalApi({ baseUrl, secret: SECRET });

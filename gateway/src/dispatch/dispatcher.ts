@@ -1,4 +1,4 @@
-import type { ScoreWorkflowInput, TraceWorkflowInput } from "@cognobserve/shared";
+import type { AlertWorkflowInput, ScoreWorkflowInput, TraceWorkflowInput } from "@cognobserve/shared";
 
 export interface Accepted {
   workflowId: string;
@@ -11,9 +11,18 @@ export interface Dispatcher {
   readonly name: "temporal" | "redis";
   startTrace(input: TraceWorkflowInput): Promise<Accepted>;
   startScore(input: ScoreWorkflowInput): Promise<Accepted>;
+  /** Alert evaluation: one durable workflow per enabled alert (a no-op where the worker polls). */
+  readonly alerts: AlertScheduler;
   /** Resolves when the backend can take work; rejects with the reason otherwise. */
   check(): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface AlertScheduler {
+  /** Makes sure the alert's workflow runs, and asks it to evaluate now. */
+  trigger(alert: AlertWorkflowInput): Promise<void>;
+  /** Asks the alert's workflow to stop (it also stops by itself once the alert is gone). */
+  stop(alertId: string): Promise<void>;
 }
 
 /** The backend cannot take work right now: the client should retry later (503 + Retry-After). */

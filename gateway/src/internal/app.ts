@@ -1,5 +1,8 @@
 import sensible from "@fastify/sensible";
 import { Id, ScoreValue, ScoreWorkflowInput, scoreConfigViolation, TraceWorkflowInput } from "@cognobserve/shared";
+import { applyEvaluation } from "../db/alerts.js";
+import { dispatchNotification } from "../notify/dispatch.js";
+import type { Notifier } from "../notify/notifier.js";
 import { Type } from "@sinclair/typebox";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
@@ -18,6 +21,7 @@ export interface InternalAppOptions {
   db: Db;
   secret: string;
   maxBodyBytes: number;
+  notifier: Notifier;
 }
 
 const FOREIGN_KEY_VIOLATION = "23503";
@@ -31,7 +35,7 @@ export async function internalApp(fastify: FastifyInstance, opts: InternalAppOpt
   await app.register(sensible);
   await app.register(errors, { maxBodyBytes: opts.maxBodyBytes });
   await app.register(validation);
-  await app.register(context, { db: opts.db });
+  await app.register(context, { db: opts.db, notifier: opts.notifier });
 
   app.addHook("onRequest", async (request) => {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? "");
@@ -74,6 +78,49 @@ export async function internalApp(fastify: FastifyInstance, opts: InternalAppOpt
       const rules = await scoreConfigRules(app.db, projectId, configId);
       const error = rules ? scoreConfigViolation(rules, value) : `score config ${configId} does not exist in this project`;
       return error ? { valid: false, error } : { valid: true };
+    },
+  );
+
+  const AlertId = Type.String({ format: "uuid" });
+
+  app.post(
+    "/internal/transitionAlertState",
+    {
+      schema: {
+        body: Type.Object({
+          alertId: AlertId,
+          evaluationId: Type.String({ minLength: 1, maxLength: 200 }),
+          conditionMet: Type.Boolean(),
+          value: Type.Number(),
+          sampleCount: Type.Integer({ minimum: 0 }),
+        }),
+      },
+    },
+    async (request) => {
+      const transition = await applyEvaluation(app.db, request.body);
+      if (!transition) throw app.httpErrors.notFound(`Alert ${request.body.alertId} not found`);
+      return transition;
+    },
+  );
+
+  app.post(
+    "/internal/dispatchNotification",
+    {
+      schema: {
+        body: Type.Object({
+          alertId: AlertId,
+          notificationId: Type.String({ minLength: 1, maxLength: 300 }),
+          state: Type.Union([Type.Literal("FIRING"), Type.Literal("RESOLVED")]),
+          value: Type.Number(),
+          threshold: Type.Number(),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const outcome = await dispatchNotification(app.db, opts.notifier, request.body);
+      if (!outcome) throw app.httpErrors.notFound(`Alert ${request.body.alertId} not found`);
+      // Channels that may still succeed: 503 makes the activity retry (only those channels).
+      return reply.code(outcome.retrying > 0 ? 503 : 200).send(outcome);
     },
   );
 }

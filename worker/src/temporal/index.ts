@@ -2,3 +2,4 @@
 export { createTemporalClient, type TemporalClientOptions } from "./client.js";
 export { connectWithRetry, createTemporalWorker, workflowsPath, type TemporalWorkerOptions } from "./worker.js";
 export { createActivities, createInternalApi, type Activities, type ActivityDeps, type InternalApi } from "./activities/index.js";
+export { reconcileAlertWorkflows } from "./alerts.js";

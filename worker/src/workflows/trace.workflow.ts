@@ -1,6 +1,6 @@
 import type { TraceWorkflowInput } from "@cognobserve/shared";
-import { ACTIVITY_RETRY, WORKFLOW_TIMEOUTS } from "@cognobserve/shared/constants";
-import { log, proxyActivities } from "@temporalio/workflow";
+import { ACTIVITY_RETRY, ALERT_SIGNALS, WORKFLOW_TIMEOUTS, workflowIds } from "@cognobserve/shared/constants";
+import { getExternalWorkflowHandle, log, proxyActivities } from "@temporalio/workflow";
 import type { Activities } from "../temporal/activities/index.js";
 
 // Persisting is what must not fail: it retries for the whole budget.
@@ -11,7 +11,7 @@ const { persistTrace } = proxyActivities<Activities>({
 });
 
 // Costs and summaries can be recomputed later: a few attempts, then the trace stays as it is.
-const { calculateTraceCosts, updateCostSummaries } = proxyActivities<Activities>({
+const { calculateTraceCosts, updateCostSummaries, errorRateAlertIds } = proxyActivities<Activities>({
   startToCloseTimeout: WORKFLOW_TIMEOUTS.TRACE.ACTIVITY,
   retry: { ...ACTIVITY_RETRY, maximumAttempts: 3 },
 });
@@ -19,6 +19,8 @@ const { calculateTraceCosts, updateCostSummaries } = proxyActivities<Activities>
 export async function traceWorkflow(input: TraceWorkflowInput): Promise<string> {
   const traceId = await persistTrace(input);
   log.info("trace persisted", { traceId, spans: input.spans.length });
+
+  if (input.spans.some((span) => span.level === "ERROR")) await triggerErrorRateAlerts(input.projectId);
 
   try {
     const priced = await calculateTraceCosts(input.projectId, traceId);
@@ -35,4 +37,20 @@ export async function traceWorkflow(input: TraceWorkflowInput): Promise<string> 
   }
 
   return traceId;
+}
+
+/** Fast path: errors are evaluated now, not at the alerts' next interval. */
+async function triggerErrorRateAlerts(projectId: string): Promise<void> {
+  try {
+    const alertIds = await errorRateAlertIds(projectId);
+    await Promise.all(
+      alertIds.map((alertId) =>
+        getExternalWorkflowHandle(workflowIds.alert(alertId))
+          .signal(ALERT_SIGNALS.TRIGGER)
+          .catch(() => log.info("alert workflow not running", { alertId })),
+      ),
+    );
+  } catch (error) {
+    log.warn("could not signal error-rate alerts", { projectId, error: String(error) });
+  }
 }

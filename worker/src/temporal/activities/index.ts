@@ -1,4 +1,5 @@
 import type { Db } from "@cognobserve/shared/db";
+import { createAlertActivities } from "./alert.activities.js";
 import type { InternalApi } from "./fetch.js";
 import { createScoreActivities } from "./score.activities.js";
 import { createTraceActivities } from "./trace.activities.js";
@@ -15,6 +16,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createTraceActivities(deps),
     ...createScoreActivities(deps),
+    ...createAlertActivities(deps),
   };
 }
 

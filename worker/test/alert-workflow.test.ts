@@ -1,0 +1,125 @@
+import type { AlertEvaluationResult, AlertStateTransition, AlertWorkflowInput } from "@cognobserve/shared";
+import { nextAlertState, type AlertMachineState } from "@cognobserve/shared";
+import { Client, Connection } from "@temporalio/client";
+import { NativeConnection } from "@temporalio/worker";
+import t from "tap";
+import { createTemporalWorker, type Activities } from "../src/temporal/index.js";
+import type { NotificationInput, TransitionInput } from "../src/temporal/activities/alert.activities.js";
+import { TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, uniqueTaskQueue } from "../../test/support/temporal.js";
+import { waitFor } from "../../test/support/wait.js";
+
+/**
+ * The alert workflow on the real dev server, with activities that keep the alert's state in
+ * memory (standing in for the database) and a metric the test controls.
+ */
+function fakeAlert() {
+  let machine: AlertMachineState = { state: "INACTIVE", pendingSince: null, lastNotifiedAt: null };
+  const fake = {
+    active: true,
+    value: 0,
+    evaluations: [] as string[],
+    notifications: [] as NotificationInput[],
+    get state() {
+      return machine.state;
+    },
+    activities: {
+      evaluateAlert: async (alertId: string): Promise<AlertEvaluationResult> => ({
+        alertId,
+        active: fake.active,
+        conditionMet: fake.value > 50,
+        currentValue: fake.value,
+        threshold: 50,
+        sampleCount: 10,
+        evaluationIntervalMs: 1000,
+      }),
+      transitionAlertState: async (input: TransitionInput): Promise<AlertStateTransition> => {
+        fake.evaluations.push(input.evaluationId);
+        const previous = machine.state;
+        const step = nextAlertState(machine, { pendingSecs: 0, repeatIntervalMins: 0, minSamples: 1 }, input, new Date());
+        machine = step;
+        return {
+          alertId: input.alertId,
+          previousState: previous,
+          newState: step.state,
+          shouldNotify: step.shouldNotify,
+          ...(step.shouldNotify && { notificationId: `n-${input.evaluationId}` }),
+        };
+      },
+      dispatchNotification: async (input: NotificationInput) => (fake.notifications.push(input), 1),
+    },
+  };
+  return fake;
+}
+
+t.test("alertEvaluationWorkflow", async (t) => {
+  const taskQueue = uniqueTaskQueue("alerts");
+  const alerts = new Map<string, ReturnType<typeof fakeAlert>>();
+  const forAlert = (alertId: string) => alerts.get(alertId)!;
+  const activities = {
+    evaluateAlert: (alertId: string) => forAlert(alertId).activities.evaluateAlert(alertId),
+    transitionAlertState: (input: TransitionInput) => forAlert(input.alertId).activities.transitionAlertState(input),
+    dispatchNotification: (input: NotificationInput) => forAlert(input.alertId).activities.dispatchNotification(input),
+  } as unknown as Activities;
+
+  const nativeConnection = await NativeConnection.connect({ address: TEMPORAL_ADDRESS });
+  const worker = await createTemporalWorker({ connection: nativeConnection, namespace: TEMPORAL_NAMESPACE, taskQueue, activities });
+  const running = worker.run();
+  const connection = await Connection.connect({ address: TEMPORAL_ADDRESS });
+  const client = new Client({ connection, namespace: TEMPORAL_NAMESPACE });
+  t.teardown(async () => {
+    worker.shutdown();
+    await running;
+    await nativeConnection.close();
+    await connection.close();
+  });
+
+  let n = 0;
+  const startAlert = async (extra: Partial<AlertWorkflowInput> = {}) => {
+    const alertId = `alert-test-${process.pid}-${++n}`;
+    const fake = fakeAlert();
+    alerts.set(alertId, fake);
+    const input: AlertWorkflowInput = { alertId, projectId: "p", alertName: "a", severity: "HIGH", evaluationIntervalMs: 1000, ...extra };
+    const handle = await client.workflow.start("alertEvaluationWorkflow", { taskQueue, workflowId: `alert-${alertId}`, args: [input] });
+    return { fake, handle };
+  };
+
+  t.test("fires and resolves with the metric, notifying each time", async (t) => {
+    const { fake, handle } = await startAlert();
+    fake.value = 80;
+    await handle.signal("triggerEvaluation");
+    await waitFor(async () => (fake.notifications.length === 1 ? true : undefined), 10_000, "FIRING");
+    t.match(fake.notifications[0], { state: "FIRING", value: 80, threshold: 50 });
+    fake.value = 10;
+    await waitFor(async () => (fake.notifications.length === 2 ? true : undefined), 10_000, "RESOLVED");
+    t.match(fake.notifications[1], { state: "RESOLVED", value: 10 });
+    await handle.signal("stopEvaluation");
+    await handle.result();
+    t.pass("stopEvaluation ends the workflow");
+  });
+
+  t.test("continues as new and keeps evaluating without losing its state", async (t) => {
+    const { fake, handle } = await startAlert({ maxEvaluationsPerRun: 2 });
+    const firstRun = (await handle.describe()).runId;
+    fake.value = 80;
+    await waitFor(async () => (fake.evaluations.length >= 2 && fake.state === "FIRING" ? true : undefined), 15_000, "FIRING in the first run");
+    fake.value = 10;
+    await waitFor(async () => (fake.evaluations.length >= 7 && fake.state === "INACTIVE" ? true : undefined), 20_000, "seven evaluations across runs");
+    const latest = await client.workflow.getHandle(handle.workflowId).describe();
+    t.not(latest.runId, firstRun, "a new run took over");
+    t.equal(latest.status.name, "RUNNING");
+    const status = await client.workflow.getHandle(handle.workflowId).query<{ evaluations: number; runEvaluations: number }>("status");
+    t.ok(status.evaluations >= 6, `the evaluation count carried over (${status.evaluations})`);
+    t.ok(status.runEvaluations < 2);
+    t.same(fake.notifications.map((x) => x.state), ["FIRING", "RESOLVED"], "exactly one FIRING and one RESOLVED across runs");
+    t.equal(new Set(fake.evaluations).size, fake.evaluations.length, "evaluation ids stay unique across runs");
+    await client.workflow.getHandle(handle.workflowId).signal("stopEvaluation");
+  });
+
+  t.test("ends by itself once the alert is disabled or deleted", async (t) => {
+    const { fake, handle } = await startAlert();
+    fake.active = false;
+    await handle.signal("triggerEvaluation");
+    await handle.result();
+    t.equal((await handle.describe()).status.name, "COMPLETED");
+  });
+});
