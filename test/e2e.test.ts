@@ -77,7 +77,7 @@ t.test("SDK → gateway → Temporal → worker → PostgreSQL, and back out", a
   });
 
   t.test("both processes stop cleanly on SIGTERM", async (t) => {
-    t.equal(await worker.stop(), 0, "worker exit code");
+    t.equal(await worker!.stop(), 0, "worker exit code");
     t.equal(await gateway.stop(), 0, "gateway exit code");
   });
 });

@@ -1,6 +1,7 @@
 import type { Test } from "tap";
 import { buildPublicServer } from "../src/app.js";
 import { createProject } from "../src/db/projects.js";
+import type { Dispatcher } from "../src/dispatch/dispatcher.js";
 import { createTemporalDispatcher } from "../src/dispatch/temporal.js";
 import { buildInternalServer } from "../src/internal/app.js";
 import { createNotifier } from "../src/notify/notifier.js";
@@ -14,12 +15,15 @@ export const MAX_BODY_BYTES = 256 * 1024;
  * The gateway's two apps on a database of their own, starting real workflows on a task queue
  * no worker polls (so they stay open, which the duplicate tests rely on).
  */
-export async function gatewayFixture(t: Test, options: { temporalAddress?: string; allowPrivateUrls?: boolean } = {}) {
+export async function gatewayFixture(
+  t: Test,
+  options: { temporalAddress?: string; allowPrivateUrls?: boolean; dispatcher?: Dispatcher } = {},
+) {
   const database = await createTestDatabase();
   const project = await createProject(database.db, "Test project");
   const otherProject = await createProject(database.db, "Other project");
   const taskQueue = uniqueTaskQueue("gateway");
-  const dispatcher = createTemporalDispatcher({
+  const dispatcher = options.dispatcher ?? createTemporalDispatcher({
     address: options.temporalAddress ?? TEMPORAL_ADDRESS,
     namespace: TEMPORAL_NAMESPACE,
     taskQueue,

@@ -46,6 +46,39 @@ export const QUEUE_KEYS = {
   SCORES: "cognobserve:queue:scores",
 } as const;
 
+/** Redis keys of the legacy queue path, under an optional prefix (REDIS_KEY_PREFIX). */
+export function redisKeys(prefix = "") {
+  const queue = (base: string) => ({
+    /** LPUSH here; consumers move items from the other end. */
+    pending: prefix + base,
+    /** Items that failed every attempt, with their last error. */
+    dead: `${prefix}${base}:dead`,
+    /** Items a worker is working on, one list per worker (see workerAlive). */
+    processing: (workerId: string) => `${prefix}${base}:processing:${workerId}`,
+    processingPattern: `${prefix}${base}:processing:*`,
+  });
+  return {
+    traces: queue(QUEUE_KEYS.TRACES),
+    scores: queue(QUEUE_KEYS.SCORES),
+    /** Set by the gateway while an item is queued: the same id again is a duplicate. */
+    queued: (workflowId: string) => `${prefix}cognobserve:queued:${workflowId}`,
+    /** A worker's heartbeat; its processing lists are recovered once this expires. */
+    workerAlive: (workerId: string) => `${prefix}cognobserve:worker:${workerId}`,
+    /** Held for one interval by whichever worker evaluates an alert (legacy alerting). */
+    alertLock: (alertId: string) => `${prefix}cognobserve:alert-lock:${alertId}`,
+  };
+}
+
+export type RedisKeys = ReturnType<typeof redisKeys>;
+
+/** What the gateway pushes onto a legacy queue. */
+export interface QueueEnvelope<T> {
+  workflowId: string;
+  input: T;
+  enqueuedAt: string;
+  attempts?: number;
+}
+
 /** Error types workflows and the internal API agree on. */
 export const FAILURE_TYPES = {
   VALIDATION_ERROR: "VALIDATION_ERROR",

@@ -25,6 +25,8 @@ const common = {
   TEMPORAL_NAMESPACE: Type.String({ minLength: 1, default: TEMPORAL.DEFAULT_NAMESPACE }),
   TEMPORAL_TASK_QUEUE: Type.String({ minLength: 1, default: TEMPORAL.DEFAULT_TASK_QUEUE }),
   REDIS_URL: Url("redis://127.0.0.1:6379"),
+  /** Put before every Redis key (QUEUE_KEYS), to share one Redis between deployments. */
+  REDIS_KEY_PREFIX: Type.String({ default: "" }),
   INTERNAL_API_SECRET: Type.Optional(Type.String({ minLength: 1 })),
   DATABASE_READONLY_URL: Url(
     "postgres://cognobserve_reader:cognobserve_reader@127.0.0.1:5432/cognobserve",
@@ -40,7 +42,7 @@ export const GatewayEnv = Type.Object({
   INTERNAL_HOST: Type.String({ default: "127.0.0.1" }),
   INTERNAL_PORT: Port(8081),
   MAX_BODY_BYTES: Type.Integer({ minimum: 1024, maximum: 100 * 1024 * 1024, default: 1_048_576 }),
-  TEMPORAL_START_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 5000 }),
+  DISPATCH_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 5000 }),
   /** Alert notifications to loopback and private networks are refused unless this is true. */
   NOTIFICATIONS_ALLOW_PRIVATE_URLS: Flag(false),
   INIT_PROJECT_ID: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: "^[A-Za-z0-9_-]+$" })),
@@ -55,6 +57,10 @@ export const WorkerEnv = Type.Object({
   WORKER_MAX_CONCURRENT_ACTIVITIES: Type.Integer({ minimum: 1, default: 100 }),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: Type.Integer({ minimum: 2, default: 100 }),
   WORKER_SHUTDOWN_GRACE_SECS: Type.Integer({ minimum: 0, default: 30 }),
+  /** Legacy Redis path: items each worker processes at once, per queue. */
+  WORKER_QUEUE_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 256, default: 8 }),
+  /** Legacy Redis path: attempts before an item goes to the dead-letter list. */
+  WORKER_QUEUE_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 100, default: 5 }),
 });
 
 export type GatewayEnv = Static<typeof GatewayEnv> & { INTERNAL_API_SECRET: string };

@@ -1,12 +1,16 @@
 import type { Test } from "tap";
+import { Redis } from "ioredis";
 import { createTestDatabase } from "./database.js";
-import { freePort, startProcess } from "./processes.js";
+import { freePort, startProcess, type RunningProcess } from "./processes.js";
 import { TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, uniqueTaskQueue } from "./temporal.js";
 
 export const API_KEY = "co_e2e_test_key_0123456789";
 
-/** The built gateway and worker as processes, on a database and task queue of their own. */
-export async function startStack(t: Test, extraEnv: Record<string, string> = {}) {
+/**
+ * The built gateway and worker as processes, on a database, task queue and Redis key prefix of
+ * their own. `withWorker: false` leaves the worker to the test (startWorker).
+ */
+export async function startStack(t: Test, extraEnv: Record<string, string> = {}, { withWorker = true } = {}) {
   const database = await createTestDatabase();
   t.teardown(() => database.drop());
   const [publicPort, internalPort] = [await freePort(), await freePort()];
@@ -27,11 +31,23 @@ export async function startStack(t: Test, extraEnv: Record<string, string> = {})
     INIT_PROJECT_ID: "e2e",
     INIT_PROJECT_NAME: "End to end",
     INIT_PROJECT_API_KEY: API_KEY,
+    REDIS_KEY_PREFIX: `${taskQueue}:`,
     ...extraEnv,
   };
-  const gateway = await startProcess("gateway/dist/server.js", env, /gateway ready/);
-  const worker = await startProcess("worker/dist/index.js", env, /ready: polling/);
-  t.teardown(() => Promise.all([gateway.stop(), worker.stop()]));
+  const processes: RunningProcess[] = [];
+  t.teardown(async () => {
+    await Promise.all(processes.map((p) => p.stop()));
+    await deleteRedisKeys(env.REDIS_KEY_PREFIX);
+  });
+  const start = async (script: string, ready: RegExp, overrides: Record<string, string>) => {
+    const running = await startProcess(script, { ...env, ...overrides }, ready);
+    processes.push(running);
+    return running;
+  };
+  const startGateway = (overrides: Record<string, string> = {}) => start("gateway/dist/server.js", /gateway ready/, overrides);
+  const startWorker = (overrides: Record<string, string> = {}) => start("worker/dist/index.js", /ready: (polling|consuming)/, overrides);
+  const gateway = await startGateway();
+  const worker = withWorker ? await startWorker() : undefined;
 
   const base = `http://127.0.0.1:${publicPort}`;
   const api = (path: string, init: { method?: string; body?: unknown; key?: string } = {}) =>
@@ -40,5 +56,18 @@ export async function startStack(t: Test, extraEnv: Record<string, string> = {})
       headers: { authorization: `Bearer ${init.key ?? API_KEY}`, "content-type": "application/json" },
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
     });
-  return { database, gateway, worker, api, taskQueue, env };
+  return { database, gateway, worker, api, taskQueue, env, startGateway, startWorker };
+}
+
+export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+
+/** Removes every Redis key a test wrote under its prefix. */
+export async function deleteRedisKeys(prefix: string): Promise<void> {
+  const redis = new Redis(TEST_REDIS_URL);
+  try {
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length > 0) await redis.del(...keys);
+  } finally {
+    redis.disconnect();
+  }
 }

@@ -1,0 +1,51 @@
+import { redisKeys, type RedisKeys } from "@cognobserve/shared";
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
+import { Redis } from "ioredis";
+import type { WorkerConfig } from "../config.js";
+import type { Activities } from "../temporal/activities/index.js";
+import { QueueConsumer, recoverOrphans, startHeartbeat } from "../queue/consumer.js";
+import type { Handler } from "../queue/handlers.js";
+
+export type Log = (message: string) => void;
+
+/** Both legacy queues consumed reliably, with heartbeat and periodic recovery of dead workers' items. */
+export function startQueueConsumers(config: WorkerConfig, handlers: { traces: Handler; scores: Handler }, log: Log) {
+  const keys: RedisKeys = redisKeys(config.REDIS_KEY_PREFIX);
+  const workerId = `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
+  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+  redis.on("error", (error) => log(`redis: ${error.message}`));
+  const heartbeat = startHeartbeat(redis, keys, workerId);
+  const recover = () =>
+    recoverOrphans(redis, keys, workerId)
+      .then((moved) => moved > 0 && log(`recovered ${moved} item(s) left by stopped workers`))
+      .catch((error: Error) => log(`recovery failed: ${error.message}`));
+  void recover();
+  const recovery = setInterval(recover, 5_000);
+  const consumers = (["traces", "scores"] as const).map(
+    (name) =>
+      new QueueConsumer({
+        redis,
+        keys,
+        queue: keys[name],
+        workerId,
+        concurrency: config.WORKER_QUEUE_CONCURRENCY,
+        maxAttempts: config.WORKER_QUEUE_MAX_ATTEMPTS,
+        handle: handlers[name],
+        log,
+      }),
+  );
+  for (const consumer of consumers) consumer.start();
+  return {
+    redis,
+    keys,
+    async stop(graceMs: number) {
+      clearInterval(recovery);
+      await Promise.all(consumers.map((c) => c.stop(graceMs)));
+      await heartbeat.stop();
+      redis.disconnect();
+    },
+  };
+}
+
+export type { Activities };
