@@ -8,6 +8,7 @@ import { waitFor } from "./support/wait.js";
 
 t.test("SDK → gateway → Temporal → worker → PostgreSQL, and back out", async (t) => {
   const { database, gateway, worker, api, taskQueue } = await startStack(t);
+  t.ok(worker!.output.some((line) => line.startsWith("workflows: prebuilt bundle")), "the worker starts from the prebuilt workflow bundle");
   const connection = await Connection.connect({ address: TEMPORAL_ADDRESS });
   const temporal = new Client({ connection, namespace: TEMPORAL_NAMESPACE });
   t.teardown(() => connection.close());

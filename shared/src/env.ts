@@ -57,6 +57,8 @@ export const WorkerEnv = Type.Object({
   WORKER_MAX_CONCURRENT_ACTIVITIES: Type.Integer({ minimum: 1, default: 100 }),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: Type.Integer({ minimum: 2, default: 100 }),
   WORKER_SHUTDOWN_GRACE_SECS: Type.Integer({ minimum: 0, default: 30 }),
+  /** GET /health on this port (0: no health server). */
+  WORKER_HEALTH_PORT: Port(0),
   /** Legacy Redis path: items each worker processes at once, per queue. */
   WORKER_QUEUE_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 256, default: 8 }),
   /** Legacy Redis path: attempts before an item goes to the dead-letter list. */

@@ -5,9 +5,11 @@ import {
   connectWithRetry,
   createTemporalClient,
   createTemporalWorker,
+  findPrebuiltBundle,
   reconcileAlertWorkflows,
   type Activities,
 } from "../temporal/index.js";
+import { health } from "../health.js";
 import { startQueueConsumers, type Log } from "./shared.js";
 
 /**
@@ -16,7 +18,10 @@ import { startQueueConsumers, type Log } from "./shared.js";
  */
 export async function runTemporalMode(config: WorkerConfig, deps: { db: Db; activities: Activities }, log: Log): Promise<void> {
   const connection = await connectWithRetry(config.TEMPORAL_ADDRESS);
+  const workflowBundlePath = findPrebuiltBundle();
+  log(workflowBundlePath ? `workflows: prebuilt bundle ${workflowBundlePath}` : "workflows: bundling at start (run `npm run build` for a prebuilt bundle)");
   const worker = await createTemporalWorker({
+    workflowBundlePath,
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
@@ -41,6 +46,7 @@ export async function runTemporalMode(config: WorkerConfig, deps: { db: Db; acti
     log,
   );
 
+  health.ready = true;
   log("ready: polling for workflow and activity tasks");
   // run() returns once SIGINT/SIGTERM (handled by the Temporal runtime) has drained in-flight tasks.
   await worker.run();

@@ -1,9 +1,13 @@
 import { NativeConnection, Worker } from "@temporalio/worker";
+import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Activities } from "./activities/index.js";
 
 /** The compiled workflows entry, also when this module runs from TypeScript sources (tests). */
 export const workflowsPath = fileURLToPath(import.meta.resolve("@cognobserve/worker/workflows"));
+
+/** Written by `npm run build` (scripts/bundle-workflows.mjs). */
+export const prebuiltBundlePath = fileURLToPath(new URL("../workflow-bundle.js", import.meta.resolve("@cognobserve/worker/workflows")));
 
 export interface TemporalWorkerOptions {
   connection: NativeConnection;
@@ -13,6 +17,8 @@ export interface TemporalWorkerOptions {
   maxConcurrentActivities?: number;
   maxConcurrentWorkflowTasks?: number;
   shutdownGraceSecs?: number;
+  /** Start from a prebuilt workflow bundle instead of bundling the workflows now. */
+  workflowBundlePath?: string;
 }
 
 export function createTemporalWorker(options: TemporalWorkerOptions): Promise<Worker> {
@@ -20,12 +26,17 @@ export function createTemporalWorker(options: TemporalWorkerOptions): Promise<Wo
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    workflowsPath,
+    ...(options.workflowBundlePath ? { workflowBundle: { codePath: options.workflowBundlePath } } : { workflowsPath }),
     activities: options.activities,
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities ?? 100,
     maxConcurrentWorkflowTaskExecutions: options.maxConcurrentWorkflowTasks ?? 100,
     shutdownGraceTime: `${options.shutdownGraceSecs ?? 30}s`,
   });
+}
+
+/** The prebuilt bundle when `npm run build` wrote one, else undefined (bundle at start). */
+export function findPrebuiltBundle(): string | undefined {
+  return existsSync(prebuiltBundlePath) ? prebuiltBundlePath : undefined;
 }
 
 /** Waits for the Temporal server (e.g. still starting under compose) instead of failing at once. */
