@@ -57,6 +57,8 @@ export const WorkerEnv = Type.Object({
   WORKER_MAX_CONCURRENT_ACTIVITIES: Type.Integer({ minimum: 1, default: 100 }),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: Type.Integer({ minimum: 2, default: 100 }),
   WORKER_SHUTDOWN_GRACE_SECS: Type.Integer({ minimum: 0, default: 30 }),
+  /** Start from worker/dist/workflow-bundle.js when `npm run build` wrote one (false: bundle at start). */
+  WORKER_PREBUILT_BUNDLE: Flag(true),
   /** GET /health on this port (0: no health server). */
   WORKER_HEALTH_PORT: Port(0),
   /** Legacy Redis path: items each worker processes at once, per queue. */

@@ -18,7 +18,7 @@ import { startQueueConsumers, type Log } from "./shared.js";
  */
 export async function runTemporalMode(config: WorkerConfig, deps: { db: Db; activities: Activities }, log: Log): Promise<void> {
   const connection = await connectWithRetry(config.TEMPORAL_ADDRESS);
-  const workflowBundlePath = findPrebuiltBundle();
+  const workflowBundlePath = config.WORKER_PREBUILT_BUNDLE ? findPrebuiltBundle() : undefined;
   log(workflowBundlePath ? `workflows: prebuilt bundle ${workflowBundlePath}` : "workflows: bundling at start (run `npm run build` for a prebuilt bundle)");
   const worker = await createTemporalWorker({
     workflowBundlePath,

@@ -1,0 +1,258 @@
+// `npm run bench`: the gateway against its ceilings, in one run on this machine.
+// Prints a table and writes the same figures to bench/results/latest.json.
+//   BENCH_SECONDS (10) per load phase, BENCH_E2E_TRACES (2000) per end-to-end phase.
+import autocannon from "autocannon";
+import { spawn } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { createInterface } from "node:readline";
+import { Redis } from "ioredis";
+import pg from "pg";
+import { ensureTemporal } from "../scripts/temporal-dev.mjs";
+import { invalidTraceBody, traceBody } from "./payload.mjs";
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = 100;
+const E2E_TRACES = Number(process.env.BENCH_E2E_TRACES ?? 2000);
+const API_KEY = "co_bench_key_0123456789abcdef";
+const say = (message) => console.error(`[bench] ${message}`);
+const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const freePort = () =>
+  new Promise((resolve) => {
+    const server = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+
+/** Peak resident memory of a process (VmHWM), in MiB. */
+const peakRssMiB = (pid) => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))[1]) / 1024;
+
+// ---------------------------------------------------------------- setup
+const temporalAddress = process.env.TEMPORAL_ADDRESS || "127.0.0.1:7233";
+const namespace = process.env.TEMPORAL_NAMESPACE || "cognobserve";
+const temporal = await ensureTemporal({ address: temporalAddress, namespace, log: say });
+const database = `cognobserve_bench_${process.pid}`;
+const serverUrl = process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432";
+const [publicPort, internalPort] = [await freePort(), await freePort()];
+const prefix = `bench-${process.pid}:`;
+const baseEnv = {
+  ...process.env,
+  NODE_ENV: "production",
+  LOG_LEVEL: "warn",
+  INTERNAL_API_SECRET: "bench-secret-0123456789-0123456789-0123456789",
+  DATABASE_URL: `${serverUrl}/${database}`,
+  DATABASE_READONLY_URL: `${serverUrl.replace("://postgres@", "://cognobserve_reader:cognobserve_reader@")}/${database}`,
+  GATEWAY_HOST: "127.0.0.1",
+  GATEWAY_PORT: String(publicPort),
+  INTERNAL_PORT: String(internalPort),
+  INTERNAL_API_URL: `http://127.0.0.1:${internalPort}`,
+  TEMPORAL_ADDRESS: temporalAddress,
+  TEMPORAL_NAMESPACE: namespace,
+  REDIS_KEY_PREFIX: prefix,
+  INIT_PROJECT_ID: "bench",
+  INIT_PROJECT_API_KEY: API_KEY,
+};
+const base = `http://127.0.0.1:${publicPort}`;
+const processes = new Set();
+
+/** Starts a script; resolves with the child, the time to its ready line, and that line's match. */
+function start(script, env, ready) {
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [script], { env: { ...baseEnv, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  processes.add(child);
+  child.once("exit", () => processes.delete(child));
+  const lines = [];
+  return new Promise((resolve, reject) => {
+    for (const stream of [child.stdout, child.stderr]) {
+      createInterface({ input: stream }).on("line", (line) => {
+        lines.push(line);
+        const match = ready.exec(line);
+        if (match) resolve({ child, match, readyMs: performance.now() - t0 });
+      });
+    }
+    child.once("exit", (code) => reject(new Error(`${script} exited (${code}):\n${lines.slice(-20).join("\n")}`)));
+  });
+}
+const stop = (child) =>
+  new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once("exit", resolve);
+    child.kill("SIGTERM");
+  });
+const startGateway = (env = {}) => start("gateway/dist/server.js", { LOG_LEVEL: "info", ...env }, /gateway ready/);
+const startWorker = (env = {}) => start("worker/dist/index.js", env, /ready: (polling|consuming)/);
+
+function cannon(url, { body, headers = {}, overallRate } = {}) {
+  return new Promise((resolve, reject) => {
+    autocannon(
+      {
+        url,
+        method: "POST",
+        connections: CONNECTIONS,
+        duration: SECONDS,
+        headers: { "content-type": "application/json", authorization: `Bearer ${API_KEY}`, ...headers },
+        requests: [{ setupRequest: (request) => ({ ...request, body: JSON.stringify(body()) }) }],
+        ...(overallRate ? { overallRate } : {}),
+      },
+      (error, result) => (error ? reject(error) : resolve(result)),
+    );
+  });
+}
+const figures = (r) => ({
+  rps: Math.round(r.requests.total / r.duration),
+  p50: r.latency.p50,
+  p97_5: r.latency.p97_5,
+  p99: r.latency.p99,
+  non2xx: r.non2xx,
+  errors: r.errors + r.timeouts,
+});
+
+/** Sends n traces in batches of 100 (10 at a time), then waits until every one is stored. */
+async function endToEnd(db, n) {
+  const acceptedAt = new Map();
+  const ids = Array.from({ length: n }, () => crypto.randomUUID());
+  const t0 = Date.now();
+  const batches = [];
+  for (let i = 0; i < n; i += 100) batches.push(ids.slice(i, i + 100));
+  await Promise.all(
+    Array.from({ length: 10 }, async () => {
+      for (let batch = batches.shift(); batch; batch = batches.shift()) {
+        const response = await fetch(`${base}/v1/traces`, {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: `Bearer ${API_KEY}` },
+          body: JSON.stringify(batch.map((id) => traceBody(id))),
+        });
+        const now = Date.now();
+        for (const r of (await response.json()).results) if (r.status === 202) acceptedAt.set(r.id, now);
+      }
+    }),
+  );
+  const persisted = new Map();
+  const deadline = Date.now() + 300_000;
+  while (persisted.size < acceptedAt.size && Date.now() < deadline) {
+    const { rows } = await db.query(
+      "select id, (extract(epoch from created_at) * 1000)::float8 as ms from traces where project_id = 'bench' and id = any($1)",
+      [ids],
+    );
+    for (const row of rows) persisted.set(row.id, row.ms);
+    await pause(200);
+  }
+  const latencies = [...persisted].map(([id, ms]) => ms - acceptedAt.get(id)).sort((a, b) => a - b);
+  const last = Math.max(...persisted.values());
+  return {
+    traces: n,
+    accepted: acceptedAt.size,
+    persisted: persisted.size,
+    perSecond: Math.round((persisted.size / (last - t0)) * 1000),
+    latencyP50: Math.round(latencies[Math.floor(latencies.length * 0.5)]),
+    latencyP99: Math.round(latencies[Math.floor(latencies.length * 0.99)]),
+  };
+}
+
+const os = await import("node:os");
+const results = { machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`, seconds: SECONDS, connections: CONNECTIONS };
+const admin = new pg.Client({ connectionString: `${serverUrl}/postgres` });
+await admin.connect();
+let db;
+try {
+  say("baseline (a): bare Fastify");
+  const bare = await start("bench/bare-server.mjs", {}, /^listening (\S+)/);
+  results.bareFastify = figures(await cannon(`${bare.match[1]}/v1/traces`, { body: traceBody }));
+  await stop(bare.child);
+
+  say("gateway accept path (Temporal mode, no worker polling)");
+  const acceptQueue = `bench-accept-${process.pid}`;
+  let gateway = await startGateway({ TEMPORAL_TASK_QUEUE: acceptQueue });
+  db = new pg.Client({ connectionString: baseEnv.DATABASE_URL });
+  await db.connect();
+  results.gateway = figures(await cannon(`${base}/v1/traces`, { body: traceBody }));
+
+  say("baseline (b): raw Temporal starts at the same concurrency");
+  results.rawTemporal = await new Promise((resolve) => {
+    const child = spawn(process.execPath, ["bench/temporal-starts.mjs", temporalAddress, namespace, acceptQueue, String(CONNECTIONS), String(SECONDS)], { stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    child.stdout.on("data", (chunk) => (out += chunk));
+    child.once("exit", () => resolve(JSON.parse(out)));
+  });
+
+  say("rejection path: schema errors, then a bad API key");
+  results.invalidBody = figures(await cannon(`${base}/v1/traces`, { body: invalidTraceBody }));
+  results.badKey = figures(await cannon(`${base}/v1/traces`, { body: traceBody, headers: { authorization: "Bearer co_wrong_key" } }));
+
+  say("latency at half the gateway's maximum rate");
+  results.halfRate = figures(await cannon(`${base}/v1/traces`, { body: traceBody, overallRate: Math.round(results.gateway.rps / 2) }));
+  results.halfRate.targetRps = Math.round(results.gateway.rps / 2);
+  results.gatewayPeakRssMiB = Math.round(peakRssMiB(gateway.child.pid));
+  await stop(gateway.child);
+
+  say("worker start: prebuilt workflow bundle vs bundling at start");
+  const startQueue = `bench-start-${process.pid}`;
+  const bundled = await startWorker({ TEMPORAL_TASK_QUEUE: startQueue });
+  await stop(bundled.child);
+  const atStart = await startWorker({ TEMPORAL_TASK_QUEUE: startQueue, WORKER_PREBUILT_BUNDLE: "false" });
+  await stop(atStart.child);
+  results.workerStart = { prebuiltBundleMs: Math.round(bundled.readyMs), bundlingAtStartMs: Math.round(atStart.readyMs) };
+
+  for (const mode of ["temporal", "redis"]) {
+    say(`end to end, ${mode} mode: ${E2E_TRACES} traces`);
+    const env = { USE_TEMPORAL_WORKFLOWS: String(mode === "temporal"), TEMPORAL_TASK_QUEUE: `bench-e2e-${process.pid}` };
+    gateway = await startGateway(env);
+    const worker = await startWorker(env);
+    results[`endToEnd_${mode}`] = await endToEnd(db, E2E_TRACES);
+    results[`endToEnd_${mode}`].workerPeakRssMiB = Math.round(peakRssMiB(worker.child.pid));
+    results[`endToEnd_${mode}`].gatewayPeakRssMiB = Math.round(peakRssMiB(gateway.child.pid));
+    await Promise.all([stop(worker.child), stop(gateway.child)]);
+  }
+} finally {
+  await Promise.all([...processes].map(stop));
+  await db?.end();
+  await admin.query(`drop database if exists "${database}" with (force)`);
+  await admin.end();
+  const redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
+  const keys = await redis.keys(`${prefix}*`);
+  if (keys.length > 0) await redis.del(...keys);
+  redis.disconnect();
+  await temporal.stop();
+}
+
+// ---------------------------------------------------------------- report
+const ratio = (a, b) => Math.round((a / b) * 100) / 100;
+results.ratios = {
+  gatewayVsRawTemporal: ratio(results.gateway.rps, results.rawTemporal.rate),
+  gatewayVsBareFastify: ratio(results.gateway.rps, results.bareFastify.rps),
+  invalidBodyVsBareFastify: ratio(results.invalidBody.rps, results.bareFastify.rps),
+  badKeyVsBareFastify: ratio(results.badKey.rps, results.bareFastify.rps),
+  legacyVsTemporalEndToEnd: ratio(results.endToEnd_redis.perSecond, results.endToEnd_temporal.perSecond),
+};
+mkdirSync("bench/results", { recursive: true });
+writeFileSync("bench/results/latest.json", `${JSON.stringify(results, null, 2)}\n`);
+
+const row = (name, r) => `| ${name} | ${r.rps} | ${r.p50} | ${r.p97_5} | ${r.p99} | ${r.non2xx} | ${r.errors} |`;
+console.log(`
+Machine: ${results.machine}; ${CONNECTIONS} connections, ${SECONDS} s per phase.
+
+| load | req/s | p50 ms | p97.5 ms | p99 ms | non-2xx | errors |
+|---|---|---|---|---|---|---|
+${row("(a) bare Fastify, same body", results.bareFastify)}
+${row("gateway POST /v1/traces", results.gateway)}
+${row("gateway, schema errors (400)", results.invalidBody)}
+${row("gateway, bad API key (401)", results.badKey)}
+${row(`gateway at half rate (${results.halfRate.targetRps}/s)`, results.halfRate)}
+| (b) raw Temporal starts | ${Math.round(results.rawTemporal.rate)} | | | ${Math.round(results.rawTemporal.p99 ?? 0)} | | ${results.rawTemporal.errors} |
+
+| ratio | value |
+|---|---|
+| gateway / raw Temporal starts | ${results.ratios.gatewayVsRawTemporal} |
+| gateway / bare Fastify | ${results.ratios.gatewayVsBareFastify} |
+| schema errors / bare Fastify | ${results.ratios.invalidBodyVsBareFastify} |
+| bad key / bare Fastify | ${results.ratios.badKeyVsBareFastify} |
+
+| end to end | traces | persisted/s | ingest→persisted p50 ms | p99 ms | worker peak RSS MiB | gateway peak RSS MiB |
+|---|---|---|---|---|---|---|
+| Temporal mode | ${results.endToEnd_temporal.persisted}/${results.endToEnd_temporal.traces} | ${results.endToEnd_temporal.perSecond} | ${results.endToEnd_temporal.latencyP50} | ${results.endToEnd_temporal.latencyP99} | ${results.endToEnd_temporal.workerPeakRssMiB} | ${results.endToEnd_temporal.gatewayPeakRssMiB} |
+| legacy Redis mode | ${results.endToEnd_redis.persisted}/${results.endToEnd_redis.traces} | ${results.endToEnd_redis.perSecond} | ${results.endToEnd_redis.latencyP50} | ${results.endToEnd_redis.latencyP99} | ${results.endToEnd_redis.workerPeakRssMiB} | ${results.endToEnd_redis.gatewayPeakRssMiB} |
+
+Gateway peak RSS under load: ${results.gatewayPeakRssMiB} MiB. Worker ready: ${results.workerStart.prebuiltBundleMs} ms from the prebuilt bundle, ${results.workerStart.bundlingAtStartMs} ms bundling at start.
+Figures written to bench/results/latest.json.`);
