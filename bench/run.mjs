@@ -30,8 +30,10 @@ const freePort = () =>
 const peakRssMiB = (pid) => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))[1]) / 1024;
 
 // ---------------------------------------------------------------- setup
-const temporalAddress = process.env.TEMPORAL_ADDRESS || "127.0.0.1:7233";
-const namespace = process.env.TEMPORAL_NAMESPACE || "cognobserve";
+// A fresh in-memory dev server of its own, so runs compare (a server full of earlier runs'
+// workflows is slower). BENCH_TEMPORAL_ADDRESS points the bench at another server instead.
+const temporalAddress = process.env.BENCH_TEMPORAL_ADDRESS || `127.0.0.1:${await freePort()}`;
+const namespace = "cognobserve";
 const temporal = await ensureTemporal({ address: temporalAddress, namespace, log: say });
 const database = `cognobserve_bench_${process.pid}`;
 const serverUrl = process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432";
@@ -68,6 +70,7 @@ function start(script, env, ready) {
     for (const stream of [child.stdout, child.stderr]) {
       createInterface({ input: stream }).on("line", (line) => {
         lines.push(line);
+        if (lines.length > 50) lines.shift();
         const match = ready.exec(line);
         if (match) resolve({ child, match, readyMs: performance.now() - t0 });
       });
@@ -108,6 +111,17 @@ const figures = (r) => ({
   non2xx: r.non2xx,
   errors: r.errors + r.timeouts,
 });
+
+/** Baseline (b): a client starting the same workflows directly, unlimited or at a given rate. */
+function rawTemporalStarts(taskQueue, rate = 0) {
+  return new Promise((resolve) => {
+    const args = ["bench/temporal-starts.mjs", temporalAddress, namespace, taskQueue, String(CONNECTIONS), String(SECONDS), String(rate)];
+    const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    child.stdout.on("data", (chunk) => (out += chunk));
+    child.once("exit", () => resolve(JSON.parse(out)));
+  });
+}
 
 /** Sends n traces in batches of 100 (10 at a time), then waits until every one is stored. */
 async function endToEnd(db, n) {
@@ -170,12 +184,7 @@ try {
   results.gateway = figures(await cannon(`${base}/v1/traces`, { body: traceBody }));
 
   say("baseline (b): raw Temporal starts at the same concurrency");
-  results.rawTemporal = await new Promise((resolve) => {
-    const child = spawn(process.execPath, ["bench/temporal-starts.mjs", temporalAddress, namespace, acceptQueue, String(CONNECTIONS), String(SECONDS)], { stdio: ["ignore", "pipe", "inherit"] });
-    let out = "";
-    child.stdout.on("data", (chunk) => (out += chunk));
-    child.once("exit", () => resolve(JSON.parse(out)));
-  });
+  results.rawTemporal = await rawTemporalStarts(acceptQueue);
 
   say("rejection path: schema errors, then a bad API key");
   results.invalidBody = figures(await cannon(`${base}/v1/traces`, { body: invalidTraceBody }));
@@ -184,6 +193,7 @@ try {
   say("latency at half the gateway's maximum rate");
   results.halfRate = figures(await cannon(`${base}/v1/traces`, { body: traceBody, overallRate: Math.round(results.gateway.rps / 2) }));
   results.halfRate.targetRps = Math.round(results.gateway.rps / 2);
+  results.rawTemporalHalfRate = await rawTemporalStarts(acceptQueue, results.halfRate.targetRps);
   results.gatewayPeakRssMiB = Math.round(peakRssMiB(gateway.child.pid));
   await stop(gateway.child);
 
@@ -241,6 +251,7 @@ ${row("gateway, schema errors (400)", results.invalidBody)}
 ${row("gateway, bad API key (401)", results.badKey)}
 ${row(`gateway at half rate (${results.halfRate.targetRps}/s)`, results.halfRate)}
 | (b) raw Temporal starts | ${Math.round(results.rawTemporal.rate)} | | | ${Math.round(results.rawTemporal.p99 ?? 0)} | | ${results.rawTemporal.errors} |
+| (b) raw Temporal starts at half rate | ${Math.round(results.rawTemporalHalfRate.rate)} | | | ${Math.round(results.rawTemporalHalfRate.p99 ?? 0)} | | ${results.rawTemporalHalfRate.errors} |
 
 | ratio | value |
 |---|---|

@@ -6,6 +6,7 @@ import type { Notifier } from "./notify/notifier.js";
 import auth from "./plugins/auth.js";
 import context from "./plugins/context.js";
 import errors from "./plugins/errors.js";
+import requestLog from "./plugins/request-log.js";
 import validation from "./plugins/validation.js";
 import alertRoutes from "./routes/alerts.js";
 import channelRoutes from "./routes/channels.js";
@@ -31,6 +32,7 @@ export async function publicApp(app: FastifyInstance, opts: PublicAppOptions) {
   app.removeContentTypeParser(["text/plain"]);
   await app.register(sensible);
   await app.register(errors, { maxBodyBytes: opts.maxBodyBytes });
+  await app.register(requestLog);
   await app.register(validation);
   await app.register(context, opts);
   await app.register(auth);
@@ -57,6 +59,7 @@ export function serverOptions(bodyLimit: number, logger?: FastifyBaseLogger): Fa
     bodyLimit,
     // Request ids come from this server, not from client headers.
     requestIdHeader: false,
+    disableRequestLogging: true,
   };
 }
 

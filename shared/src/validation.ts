@@ -10,7 +10,7 @@ export interface Validator<T extends TSchema> {
   validate(value: unknown, prefix?: string): Validation<Static<T>>;
 }
 
-const MAX_REPORTED_ERRORS = 5;
+const MAX_REPORTED_ERRORS = 3;
 
 /** "/spans/0/startTime" → "spans[0].startTime", so messages name fields as SDK users write them. */
 export function fieldName(path: string, prefix = ""): string {

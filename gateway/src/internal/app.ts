@@ -15,6 +15,7 @@ import { upsertTrace } from "../db/traces.js";
 import { secretsEqual } from "../lib/secrets.js";
 import context from "../plugins/context.js";
 import errors from "../plugins/errors.js";
+import requestLog from "../plugins/request-log.js";
 import validation from "../plugins/validation.js";
 
 export interface InternalAppOptions {
@@ -34,6 +35,7 @@ export async function internalApp(fastify: FastifyInstance, opts: InternalAppOpt
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   await app.register(sensible);
   await app.register(errors, { maxBodyBytes: opts.maxBodyBytes });
+  await app.register(requestLog);
   await app.register(validation);
   await app.register(context, { db: opts.db, notifier: opts.notifier });
 

@@ -1,6 +1,6 @@
 import type { TraceWorkflowInput } from "@cognobserve/shared";
 import { ACTIVITY_RETRY, ALERT_SIGNALS, WORKFLOW_TIMEOUTS, workflowIds } from "@cognobserve/shared/constants";
-import { getExternalWorkflowHandle, log, proxyActivities } from "@temporalio/workflow";
+import { getExternalWorkflowHandle, log, proxyActivities, proxyLocalActivities } from "@temporalio/workflow";
 import type { Activities } from "../temporal/activities/index.js";
 
 // Persisting is what must not fail: it retries for the whole budget.
@@ -11,7 +11,9 @@ const { persistTrace } = proxyActivities<Activities>({
 });
 
 // Costs and summaries can be recomputed later: a few attempts, then the trace stays as it is.
-const { calculateTraceCosts, updateCostSummaries, errorRateAlertIds } = proxyActivities<Activities>({
+// They are short calls, so they run as local activities: no round trip through the Temporal
+// server to schedule each one (recorded in the history as markers).
+const { calculateTraceCosts, updateCostSummaries, errorRateAlertIds } = proxyLocalActivities<Activities>({
   startToCloseTimeout: WORKFLOW_TIMEOUTS.TRACE.ACTIVITY,
   retry: { ...ACTIVITY_RETRY, maximumAttempts: 3 },
 });
