@@ -1,6 +1,7 @@
 // `npm run bench`: the gateway against its ceilings, in one run on this machine.
 // Prints a table and writes the same figures to bench/results/latest.json.
-//   BENCH_SECONDS (10) per load phase, BENCH_E2E_TRACES (2000) per end-to-end phase.
+//   BENCH_SECONDS (10) per load phase, BENCH_E2E_TRACES (2000) per end-to-end phase,
+//   BENCH_PHASES (load,start,e2e) to run only some phases.
 import autocannon from "autocannon";
 import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -15,6 +16,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 100;
 const E2E_TRACES = Number(process.env.BENCH_E2E_TRACES ?? 2000);
 const API_KEY = "co_bench_key_0123456789abcdef";
+const PHASES = new Set((process.env.BENCH_PHASES ?? "load,start,e2e").split(","));
 const say = (message) => console.error(`[bench] ${message}`);
 const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -170,7 +172,30 @@ const results = { machine: `${os.cpus().length} cores, ${Math.round(os.totalmem(
 const admin = new pg.Client({ connectionString: `${serverUrl}/postgres` });
 await admin.connect();
 let db;
+let dbConnected = false;
+/** After the first gateway start: the gateway creates the database. */
+async function connectDb() {
+  if (!dbConnected) await db.connect();
+  dbConnected = true;
+}
 try {
+  db = new pg.Client({ connectionString: baseEnv.DATABASE_URL });
+  if (PHASES.has("load")) await loadPhases();
+  if (PHASES.has("start")) await startPhase();
+  if (PHASES.has("e2e")) await endToEndPhases();
+} finally {
+  await Promise.all([...processes].map(stop));
+  await db?.end().catch(() => {});
+  await admin.query(`drop database if exists "${database}" with (force)`);
+  await admin.end();
+  const redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
+  const keys = await redis.keys(`${prefix}*`);
+  if (keys.length > 0) await redis.del(...keys);
+  redis.disconnect();
+  await temporal.stop();
+}
+
+async function loadPhases() {
   say("baseline (a): bare Fastify");
   const bare = await start("bench/bare-server.mjs", {}, /^listening (\S+)/);
   results.bareFastify = figures(await cannon(`${bare.match[1]}/v1/traces`, { body: traceBody }));
@@ -178,9 +203,8 @@ try {
 
   say("gateway accept path (Temporal mode, no worker polling)");
   const acceptQueue = `bench-accept-${process.pid}`;
-  let gateway = await startGateway({ TEMPORAL_TASK_QUEUE: acceptQueue });
-  db = new pg.Client({ connectionString: baseEnv.DATABASE_URL });
-  await db.connect();
+  const gateway = await startGateway({ TEMPORAL_TASK_QUEUE: acceptQueue });
+  await connectDb();
   results.gateway = figures(await cannon(`${base}/v1/traces`, { body: traceBody }));
 
   say("baseline (b): raw Temporal starts at the same concurrency");
@@ -196,7 +220,9 @@ try {
   results.rawTemporalHalfRate = await rawTemporalStarts(acceptQueue, results.halfRate.targetRps);
   results.gatewayPeakRssMiB = Math.round(peakRssMiB(gateway.child.pid));
   await stop(gateway.child);
+}
 
+async function startPhase() {
   say("worker start: prebuilt workflow bundle vs bundling at start");
   const startQueue = `bench-start-${process.pid}`;
   const bundled = await startWorker({ TEMPORAL_TASK_QUEUE: startQueue });
@@ -204,66 +230,70 @@ try {
   const atStart = await startWorker({ TEMPORAL_TASK_QUEUE: startQueue, WORKER_PREBUILT_BUNDLE: "false" });
   await stop(atStart.child);
   results.workerStart = { prebuiltBundleMs: Math.round(bundled.readyMs), bundlingAtStartMs: Math.round(atStart.readyMs) };
+}
 
+async function endToEndPhases() {
   for (const mode of ["temporal", "redis"]) {
     say(`end to end, ${mode} mode: ${E2E_TRACES} traces`);
     const env = { USE_TEMPORAL_WORKFLOWS: String(mode === "temporal"), TEMPORAL_TASK_QUEUE: `bench-e2e-${process.pid}` };
-    gateway = await startGateway(env);
+    const gateway = await startGateway(env);
+    await connectDb();
     const worker = await startWorker(env);
     results[`endToEnd_${mode}`] = await endToEnd(db, E2E_TRACES);
     results[`endToEnd_${mode}`].workerPeakRssMiB = Math.round(peakRssMiB(worker.child.pid));
     results[`endToEnd_${mode}`].gatewayPeakRssMiB = Math.round(peakRssMiB(gateway.child.pid));
     await Promise.all([stop(worker.child), stop(gateway.child)]);
   }
-} finally {
-  await Promise.all([...processes].map(stop));
-  await db?.end();
-  await admin.query(`drop database if exists "${database}" with (force)`);
-  await admin.end();
-  const redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
-  const keys = await redis.keys(`${prefix}*`);
-  if (keys.length > 0) await redis.del(...keys);
-  redis.disconnect();
-  await temporal.stop();
 }
 
 // ---------------------------------------------------------------- report
 const ratio = (a, b) => Math.round((a / b) * 100) / 100;
-results.ratios = {
-  gatewayVsRawTemporal: ratio(results.gateway.rps, results.rawTemporal.rate),
-  gatewayVsBareFastify: ratio(results.gateway.rps, results.bareFastify.rps),
-  invalidBodyVsBareFastify: ratio(results.invalidBody.rps, results.bareFastify.rps),
-  badKeyVsBareFastify: ratio(results.badKey.rps, results.bareFastify.rps),
-  legacyVsTemporalEndToEnd: ratio(results.endToEnd_redis.perSecond, results.endToEnd_temporal.perSecond),
-};
+const lines = [`Machine: ${results.machine}; ${CONNECTIONS} connections, ${SECONDS} s per load phase.`];
+if (results.gateway) {
+  results.ratios = {
+    gatewayVsRawTemporal: ratio(results.gateway.rps, results.rawTemporal.rate),
+    gatewayVsBareFastify: ratio(results.gateway.rps, results.bareFastify.rps),
+    invalidBodyVsBareFastify: ratio(results.invalidBody.rps, results.bareFastify.rps),
+    badKeyVsBareFastify: ratio(results.badKey.rps, results.bareFastify.rps),
+  };
+  const row = (name, r) => `| ${name} | ${r.rps} | ${r.p50} | ${r.p97_5} | ${r.p99} | ${r.non2xx} | ${r.errors} |`;
+  const raw = (name, r) => `| ${name} | ${Math.round(r.rate)} | | | ${Math.round(r.p99 ?? 0)} | | ${r.errors} |`;
+  lines.push(
+    "",
+    "| load | req/s | p50 ms | p97.5 ms | p99 ms | non-2xx | errors |",
+    "|---|---|---|---|---|---|---|",
+    row("(a) bare Fastify, same body", results.bareFastify),
+    row("gateway POST /v1/traces", results.gateway),
+    row("gateway, schema errors (400)", results.invalidBody),
+    row("gateway, bad API key (401)", results.badKey),
+    row(`gateway at half rate (${results.halfRate.targetRps}/s)`, results.halfRate),
+    raw("(b) raw Temporal starts", results.rawTemporal),
+    raw("(b) raw Temporal starts at half rate", results.rawTemporalHalfRate),
+    "",
+    "| ratio | value |",
+    "|---|---|",
+    `| gateway / raw Temporal starts | ${results.ratios.gatewayVsRawTemporal} |`,
+    `| gateway / bare Fastify | ${results.ratios.gatewayVsBareFastify} |`,
+    `| schema errors / bare Fastify | ${results.ratios.invalidBodyVsBareFastify} |`,
+    `| bad key / bare Fastify | ${results.ratios.badKeyVsBareFastify} |`,
+    "",
+    `Gateway peak RSS under load: ${results.gatewayPeakRssMiB} MiB.`,
+  );
+}
+if (results.workerStart) {
+  lines.push(`Worker ready: ${results.workerStart.prebuiltBundleMs} ms from the prebuilt bundle, ${results.workerStart.bundlingAtStartMs} ms bundling at start.`);
+}
+if (results.endToEnd_temporal) {
+  const e2e = (name, r) => `| ${name} | ${r.persisted}/${r.traces} | ${r.perSecond} | ${r.latencyP50} | ${r.latencyP99} | ${r.workerPeakRssMiB} | ${r.gatewayPeakRssMiB} |`;
+  results.legacyVsTemporalEndToEnd = ratio(results.endToEnd_redis.perSecond, results.endToEnd_temporal.perSecond);
+  lines.push(
+    "",
+    "| end to end | traces | persisted/s | ingest→persisted p50 ms | p99 ms | worker peak RSS MiB | gateway peak RSS MiB |",
+    "|---|---|---|---|---|---|---|",
+    e2e("Temporal mode", results.endToEnd_temporal),
+    e2e("legacy Redis mode", results.endToEnd_redis),
+  );
+}
 mkdirSync("bench/results", { recursive: true });
 writeFileSync("bench/results/latest.json", `${JSON.stringify(results, null, 2)}\n`);
-
-const row = (name, r) => `| ${name} | ${r.rps} | ${r.p50} | ${r.p97_5} | ${r.p99} | ${r.non2xx} | ${r.errors} |`;
-console.log(`
-Machine: ${results.machine}; ${CONNECTIONS} connections, ${SECONDS} s per phase.
-
-| load | req/s | p50 ms | p97.5 ms | p99 ms | non-2xx | errors |
-|---|---|---|---|---|---|---|
-${row("(a) bare Fastify, same body", results.bareFastify)}
-${row("gateway POST /v1/traces", results.gateway)}
-${row("gateway, schema errors (400)", results.invalidBody)}
-${row("gateway, bad API key (401)", results.badKey)}
-${row(`gateway at half rate (${results.halfRate.targetRps}/s)`, results.halfRate)}
-| (b) raw Temporal starts | ${Math.round(results.rawTemporal.rate)} | | | ${Math.round(results.rawTemporal.p99 ?? 0)} | | ${results.rawTemporal.errors} |
-| (b) raw Temporal starts at half rate | ${Math.round(results.rawTemporalHalfRate.rate)} | | | ${Math.round(results.rawTemporalHalfRate.p99 ?? 0)} | | ${results.rawTemporalHalfRate.errors} |
-
-| ratio | value |
-|---|---|
-| gateway / raw Temporal starts | ${results.ratios.gatewayVsRawTemporal} |
-| gateway / bare Fastify | ${results.ratios.gatewayVsBareFastify} |
-| schema errors / bare Fastify | ${results.ratios.invalidBodyVsBareFastify} |
-| bad key / bare Fastify | ${results.ratios.badKeyVsBareFastify} |
-
-| end to end | traces | persisted/s | ingest→persisted p50 ms | p99 ms | worker peak RSS MiB | gateway peak RSS MiB |
-|---|---|---|---|---|---|---|
-| Temporal mode | ${results.endToEnd_temporal.persisted}/${results.endToEnd_temporal.traces} | ${results.endToEnd_temporal.perSecond} | ${results.endToEnd_temporal.latencyP50} | ${results.endToEnd_temporal.latencyP99} | ${results.endToEnd_temporal.workerPeakRssMiB} | ${results.endToEnd_temporal.gatewayPeakRssMiB} |
-| legacy Redis mode | ${results.endToEnd_redis.persisted}/${results.endToEnd_redis.traces} | ${results.endToEnd_redis.perSecond} | ${results.endToEnd_redis.latencyP50} | ${results.endToEnd_redis.latencyP99} | ${results.endToEnd_redis.workerPeakRssMiB} | ${results.endToEnd_redis.gatewayPeakRssMiB} |
-
-Gateway peak RSS under load: ${results.gatewayPeakRssMiB} MiB. Worker ready: ${results.workerStart.prebuiltBundleMs} ms from the prebuilt bundle, ${results.workerStart.bundlingAtStartMs} ms bundling at start.
-Figures written to bench/results/latest.json.`);
+console.log(`\n${lines.join("\n")}\nFigures written to bench/results/latest.json.`);

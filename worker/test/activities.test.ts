@@ -1,31 +1,13 @@
 import { ApplicationFailure } from "@temporalio/activity";
-import { connectDb } from "@cognobserve/shared/db";
 import type { ScoreWorkflowInput, TraceWorkflowInput } from "@cognobserve/shared";
 import { sql } from "kysely";
 import t from "tap";
-import { createProject } from "../../gateway/src/db/projects.js";
-import { buildInternalServer } from "../../gateway/src/internal/app.js";
-import { createNotifier } from "../../gateway/src/notify/notifier.js";
-import { createTestDatabase } from "../../test/support/database.js";
 import { sampleScore, sampleTrace } from "../../test/support/samples.js";
-import { createActivities, createInternalApi } from "../src/temporal/index.js";
-
-const SECRET = "activities-test-secret-of-some-length";
+import { createInternalApi } from "../src/temporal/index.js";
+import { activityFixture, INTERNAL_SECRET as SECRET } from "./fixture.js";
 
 t.test("activities against the real internal API and the read-only role", async (t) => {
-  const database = await createTestDatabase();
-  const project = await createProject(database.db, "Activities");
-  const internal = await buildInternalServer({ db: database.db, notifier: createNotifier({ allowPrivateUrls: true }), secret: SECRET, maxBodyBytes: 1 << 20 });
-  const baseUrl = await internal.listen({ host: "127.0.0.1", port: 0 });
-  const reader = connectDb(database.readonlyUrl, 2);
-  const internalApi = createInternalApi({ baseUrl, secret: SECRET });
-  const activities = createActivities({ db: reader, internalApi });
-  t.teardown(async () => {
-    await internalApi.close();
-    await reader.destroy();
-    await internal.close();
-    await database.drop();
-  });
+  const { database, project, baseUrl, reader, activities } = await activityFixture(t, "Activities");
 
   t.test("persistTrace stores through the API; getTraceDetails reads as the reader", async (t) => {
     const input = { ...sampleTrace(), projectId: project.id } as TraceWorkflowInput;

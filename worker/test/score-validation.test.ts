@@ -1,34 +1,23 @@
 import { Client, Connection, WorkflowFailedError, type ApplicationFailure } from "@temporalio/client";
 import { NativeConnection } from "@temporalio/worker";
-import { connectDb } from "@cognobserve/shared/db";
 import type { ScoreWorkflowInput, TraceWorkflowInput } from "@cognobserve/shared";
 import t from "tap";
-import { createProject } from "../../gateway/src/db/projects.js";
 import { archiveScoreConfig, createScoreConfig } from "../../gateway/src/db/score-configs.js";
-import { buildInternalServer } from "../../gateway/src/internal/app.js";
-import { createNotifier } from "../../gateway/src/notify/notifier.js";
-import { createTestDatabase } from "../../test/support/database.js";
 import { sampleScore, sampleTrace } from "../../test/support/samples.js";
 import { TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, uniqueTaskQueue } from "../../test/support/temporal.js";
-import { createActivities, createInternalApi, createTemporalWorker } from "../src/temporal/index.js";
-
-const SECRET = "score-validation-test-secret-0123456789";
+import { createTemporalWorker } from "../src/temporal/index.js";
+import { activityFixture } from "./fixture.js";
 
 // The real chain: workflow → activities → internal API → PostgreSQL.
 t.test("score workflows against the real internal API", async (t) => {
-  const database = await createTestDatabase();
-  const project = await createProject(database.db, "Scores");
-  const internal = await buildInternalServer({ db: database.db, notifier: createNotifier({ allowPrivateUrls: true }), secret: SECRET, maxBodyBytes: 1 << 20 });
-  const baseUrl = await internal.listen({ host: "127.0.0.1", port: 0 });
-  const reader = connectDb(database.readonlyUrl, 2);
-  const internalApi = createInternalApi({ baseUrl, secret: SECRET });
+  const { database, project, activities } = await activityFixture(t, "Scores");
   const taskQueue = uniqueTaskQueue("scores");
   const nativeConnection = await NativeConnection.connect({ address: TEMPORAL_ADDRESS });
   const worker = await createTemporalWorker({
     connection: nativeConnection,
     namespace: TEMPORAL_NAMESPACE,
     taskQueue,
-    activities: createActivities({ db: reader, internalApi }),
+    activities,
   });
   const running = worker.run();
   const connection = await Connection.connect({ address: TEMPORAL_ADDRESS });
@@ -36,9 +25,7 @@ t.test("score workflows against the real internal API", async (t) => {
   t.teardown(async () => {
     worker.shutdown();
     await running;
-    await Promise.all([nativeConnection.close(), connection.close(), internalApi.close(), reader.destroy()]);
-    await internal.close();
-    await database.drop();
+    await Promise.all([nativeConnection.close(), connection.close()]);
   });
 
   const run = (type: "scoreWorkflow" | "traceWorkflow", input: { id: string }) =>

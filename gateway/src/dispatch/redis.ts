@@ -20,11 +20,10 @@ return 0`;
 export function createRedisDispatcher(options: { url: string; keyPrefix: string; timeoutMs: number }): Dispatcher {
   const keys = redisKeys(options.keyPrefix);
   const redis = new Redis(options.url, {
-    // Fail fast while disconnected instead of queueing commands in memory.
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
+    // A command waits for the connection (e.g. right after start-up) at most timeoutMs, then
+    // fails: the request gets a 503 instead of hanging.
     commandTimeout: options.timeoutMs,
-    lazyConnect: false,
+    maxRetriesPerRequest: 1,
   });
   redis.on("error", () => {}); // reported through failed commands and /health/ready
 

@@ -6,9 +6,11 @@ const CHECK_TIMEOUT_MS = 2000;
 /** "ok" or "unavailable"; the reason goes to the log, not to the caller. */
 async function probe(name: string, log: FastifyBaseLogger, check: () => Promise<unknown>): Promise<"ok" | "unavailable"> {
   let timer: NodeJS.Timeout | undefined;
+  const running = check();
+  running.catch(() => {}); // may settle after the timeout below; its outcome is no longer wanted
   try {
     await Promise.race([
-      check(),
+      running,
       new Promise((_, reject) => {
         timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
       }),
