@@ -25,6 +25,14 @@ const defaults: Partial<Activities> = {
   validateScoreConfig: async () => ({ valid: true }),
 };
 let current: Partial<Activities> = defaults;
+
+/** The ApplicationFailure somewhere in a failure's cause chain. */
+function applicationFailureIn(error: unknown): ApplicationFailure {
+  for (let e = error as { cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (e instanceof ApplicationFailure) return e;
+  }
+  throw new Error("no ApplicationFailure in the cause chain");
+}
 const use = (overrides: Partial<Activities>) => (current = { ...defaults, ...overrides });
 const activities = Object.fromEntries(
   ACTIVITY_NAMES.map((name) => [name, (...args: unknown[]) => (current[name] as (...a: unknown[]) => unknown)(...args)]),
@@ -84,7 +92,7 @@ t.test("workflows", async (t) => {
     });
     const error = await runTrace(traceInput()).catch((e: unknown) => e);
     t.ok(error instanceof WorkflowFailedError);
-    const cause = (error as WorkflowFailedError).cause?.cause as ApplicationFailure;
+    const cause = applicationFailureIn(error);
     t.equal(cause.type, "INTERNAL_API_REJECTED");
     t.match(cause.message, /answered 422/);
     t.equal(attempts, 1);
@@ -129,7 +137,7 @@ t.test("workflows", async (t) => {
       persistScore: async (input) => ((persisted = true), input.id),
     });
     const error = await runScore({ ...sampleScore({ configId: "c1", value: 7 }), projectId: "p1" } as ScoreWorkflowInput).catch((e: unknown) => e);
-    const cause = (error as WorkflowFailedError).cause as ApplicationFailure;
+    const cause = applicationFailureIn(error);
     t.equal(cause.type, "VALIDATION_ERROR");
     t.equal(cause.nonRetryable, true);
     t.match(cause.message, /above the config's maxValue 5/);

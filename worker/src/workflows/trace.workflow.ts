@@ -3,7 +3,9 @@ import { ACTIVITY_RETRY, ALERT_SIGNALS, WORKFLOW_TIMEOUTS, workflowIds } from "@
 import { getExternalWorkflowHandle, log, proxyActivities, proxyLocalActivities } from "@temporalio/workflow";
 import type { Activities } from "../temporal/activities/index.js";
 
-// Persisting is what must not fail: it retries for the whole budget.
+// Persisting is what must not fail: a regular activity that retries for the whole budget. (As
+// a local activity it would hold the workflow task, and a stopping worker, for that long while
+// the internal API is down.)
 const { persistTrace } = proxyActivities<Activities>({
   startToCloseTimeout: WORKFLOW_TIMEOUTS.TRACE.ACTIVITY,
   scheduleToCloseTimeout: WORKFLOW_TIMEOUTS.TRACE.RETRY_BUDGET,
