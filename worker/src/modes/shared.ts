@@ -3,18 +3,31 @@ import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { Redis } from "ioredis";
 import type { WorkerConfig } from "../config.js";
-import type { Activities } from "../temporal/activities/index.js";
 import { QueueConsumer, recoverOrphans, startHeartbeat } from "../queue/consumer.js";
 import type { Handler } from "../queue/handlers.js";
 
 export type Log = (message: string) => void;
 
 /** Both legacy queues consumed reliably, with heartbeat and periodic recovery of dead workers' items. */
-export function startQueueConsumers(config: WorkerConfig, handlers: { traces: Handler; scores: Handler }, log: Log) {
+export function startQueueConsumers(
+  config: WorkerConfig,
+  handlers: { traces: Handler; scores: Handler },
+  log: Log,
+  concurrency = config.WORKER_QUEUE_CONCURRENCY,
+) {
   const keys: RedisKeys = redisKeys(config.REDIS_KEY_PREFIX);
   const workerId = `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
-  redis.on("error", (error) => log(`redis: ${error.message}`));
+  // One line per outage, not one per reconnect attempt.
+  let down = false;
+  redis.on("error", (error) => {
+    if (!down) log(`redis: ${error.message} (reconnecting)`);
+    down = true;
+  });
+  redis.on("ready", () => {
+    if (down) log("redis: connected");
+    down = false;
+  });
   const heartbeat = startHeartbeat(redis, keys, workerId);
   const recover = () =>
     recoverOrphans(redis, keys, workerId)
@@ -29,7 +42,7 @@ export function startQueueConsumers(config: WorkerConfig, handlers: { traces: Ha
         keys,
         queue: keys[name],
         workerId,
-        concurrency: config.WORKER_QUEUE_CONCURRENCY,
+        concurrency,
         maxAttempts: config.WORKER_QUEUE_MAX_ATTEMPTS,
         handle: handlers[name],
         log,
@@ -47,5 +60,3 @@ export function startQueueConsumers(config: WorkerConfig, handlers: { traces: Ha
     },
   };
 }
-
-export type { Activities };

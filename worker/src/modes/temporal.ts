@@ -37,13 +37,15 @@ export async function runTemporalMode(config: WorkerConfig, deps: { db: Db; acti
   } catch (error) {
     log(`alert workflows not reconciled: ${(error as Error).message}`);
   }
+  // Draining only hands items to Temporal: two at a time per list is plenty.
   const drain = startQueueConsumers(
-    { ...config, WORKER_QUEUE_CONCURRENCY: 2 },
+    config,
     {
       traces: startWorkflowHandler(client, config.TEMPORAL_TASK_QUEUE, WORKFLOW_FOR_QUEUE.traces),
       scores: startWorkflowHandler(client, config.TEMPORAL_TASK_QUEUE, WORKFLOW_FOR_QUEUE.scores),
     },
     log,
+    2,
   );
 
   health.ready = true;

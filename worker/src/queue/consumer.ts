@@ -64,14 +64,13 @@ export class QueueConsumer {
   }
 
   private async loop(connection: Redis): Promise<void> {
-    const { queue, log } = this.options;
+    const { queue } = this.options;
     while (!this.stopping) {
       let raw: string | null;
       try {
         raw = await connection.blmove(queue.pending, this.processingKey, "RIGHT", "LEFT", BLOCK_SECS);
-      } catch (error) {
-        if (this.stopping) break;
-        log(`queue ${queue.pending}: ${(error as Error).message}; retrying`);
+      } catch {
+        // Redis is unreachable: the connection reconnects by itself (and the outage is logged once).
         await sleep(1000);
         continue;
       }
