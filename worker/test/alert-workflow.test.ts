@@ -1,12 +1,10 @@
 import type { AlertEvaluationResult, AlertStateTransition, AlertWorkflowInput } from "@cognobserve/shared";
 import { nextAlertState, type AlertMachineState } from "@cognobserve/shared";
-import { Client, Connection } from "@temporalio/client";
-import { NativeConnection } from "@temporalio/worker";
 import t from "tap";
-import { createTemporalWorker, type Activities } from "../src/temporal/index.js";
+import type { Activities } from "../src/temporal/index.js";
 import type { NotificationInput, TransitionInput } from "../src/temporal/activities/alert.activities.js";
-import { TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, uniqueTaskQueue } from "../../test/support/temporal.js";
 import { waitFor } from "../../test/support/wait.js";
+import { workerFixture } from "./fixture.js";
 
 /**
  * The alert workflow on the real dev server, with activities that keep the alert's state in
@@ -52,7 +50,6 @@ function fakeAlert() {
 }
 
 t.test("alertEvaluationWorkflow", async (t) => {
-  const taskQueue = uniqueTaskQueue("alerts");
   const alerts = new Map<string, ReturnType<typeof fakeAlert>>();
   const forAlert = (alertId: string) => alerts.get(alertId)!;
   const activities = {
@@ -61,17 +58,7 @@ t.test("alertEvaluationWorkflow", async (t) => {
     dispatchNotification: (input: NotificationInput) => forAlert(input.alertId).activities.dispatchNotification(input),
   } as unknown as Activities;
 
-  const nativeConnection = await NativeConnection.connect({ address: TEMPORAL_ADDRESS });
-  const worker = await createTemporalWorker({ connection: nativeConnection, namespace: TEMPORAL_NAMESPACE, taskQueue, activities });
-  const running = worker.run();
-  const connection = await Connection.connect({ address: TEMPORAL_ADDRESS });
-  const client = new Client({ connection, namespace: TEMPORAL_NAMESPACE });
-  t.teardown(async () => {
-    worker.shutdown();
-    await running;
-    await nativeConnection.close();
-    await connection.close();
-  });
+  const { client, taskQueue } = await workerFixture(t, "alerts", activities);
 
   let n = 0;
   const startAlert = async (extra: Partial<AlertWorkflowInput> = {}) => {

@@ -1,10 +1,13 @@
 import { connectDb } from "@cognobserve/shared/db";
+import { Client, Connection } from "@temporalio/client";
+import { NativeConnection } from "@temporalio/worker";
 import type { Test } from "tap";
 import { createProject } from "../../gateway/src/db/projects.js";
 import { buildInternalServer } from "../../gateway/src/internal/app.js";
 import { createNotifier } from "../../gateway/src/notify/notifier.js";
 import { createTestDatabase } from "../../test/support/database.js";
-import { createActivities, createInternalApi } from "../src/temporal/index.js";
+import { TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, uniqueTaskQueue } from "../../test/support/temporal.js";
+import { createActivities, createInternalApi, createTemporalWorker, type Activities } from "../src/temporal/index.js";
 
 export const INTERNAL_SECRET = "worker-test-internal-secret-0123456789";
 
@@ -27,4 +30,19 @@ export async function activityFixture(t: Test, projectName: string) {
     await database.drop();
   });
   return { database, project, baseUrl, reader, internalApi, activities: createActivities({ db: reader, internalApi }) };
+}
+
+/** A worker (bundling the real workflows) on a task queue of its own, and a client; closed at teardown. */
+export async function workerFixture(t: Test, label: string, activities: Activities) {
+  const taskQueue = uniqueTaskQueue(label);
+  const nativeConnection = await NativeConnection.connect({ address: TEMPORAL_ADDRESS });
+  const worker = await createTemporalWorker({ connection: nativeConnection, namespace: TEMPORAL_NAMESPACE, taskQueue, activities });
+  const running = worker.run();
+  const connection = await Connection.connect({ address: TEMPORAL_ADDRESS });
+  t.teardown(async () => {
+    worker.shutdown();
+    await running;
+    await Promise.all([nativeConnection.close(), connection.close()]);
+  });
+  return { taskQueue, client: new Client({ connection, namespace: TEMPORAL_NAMESPACE }) };
 }

@@ -1,32 +1,14 @@
-import { Client, Connection, WorkflowFailedError, type ApplicationFailure } from "@temporalio/client";
-import { NativeConnection } from "@temporalio/worker";
+import { WorkflowFailedError, type ApplicationFailure } from "@temporalio/client";
 import type { ScoreWorkflowInput, TraceWorkflowInput } from "@cognobserve/shared";
 import t from "tap";
 import { archiveScoreConfig, createScoreConfig } from "../../gateway/src/db/score-configs.js";
 import { sampleScore, sampleTrace } from "../../test/support/samples.js";
-import { TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, uniqueTaskQueue } from "../../test/support/temporal.js";
-import { createTemporalWorker } from "../src/temporal/index.js";
-import { activityFixture } from "./fixture.js";
+import { activityFixture, workerFixture } from "./fixture.js";
 
 // The real chain: workflow → activities → internal API → PostgreSQL.
 t.test("score workflows against the real internal API", async (t) => {
   const { database, project, activities } = await activityFixture(t, "Scores");
-  const taskQueue = uniqueTaskQueue("scores");
-  const nativeConnection = await NativeConnection.connect({ address: TEMPORAL_ADDRESS });
-  const worker = await createTemporalWorker({
-    connection: nativeConnection,
-    namespace: TEMPORAL_NAMESPACE,
-    taskQueue,
-    activities,
-  });
-  const running = worker.run();
-  const connection = await Connection.connect({ address: TEMPORAL_ADDRESS });
-  const client = new Client({ connection, namespace: TEMPORAL_NAMESPACE });
-  t.teardown(async () => {
-    worker.shutdown();
-    await running;
-    await Promise.all([nativeConnection.close(), connection.close()]);
-  });
+  const { client, taskQueue } = await workerFixture(t, "scores", activities);
 
   const run = (type: "scoreWorkflow" | "traceWorkflow", input: { id: string }) =>
     client.workflow.execute(type, { taskQueue, workflowId: `${type}-${input.id}`, args: [input] });

@@ -1,14 +1,13 @@
-import { Client, Connection, WorkflowFailedError } from "@temporalio/client";
+import { WorkflowFailedError } from "@temporalio/client";
 import { ApplicationFailure } from "@temporalio/activity";
-import { NativeConnection, Worker } from "@temporalio/worker";
+import { Worker } from "@temporalio/worker";
 import t from "tap";
 import type { ScoreWorkflowInput, TraceWorkflowInput } from "@cognobserve/shared";
-import { createTemporalWorker, workflowsPath, type Activities } from "../src/temporal/index.js";
+import { workflowsPath, type Activities } from "../src/temporal/index.js";
 import { sampleScore, sampleTrace } from "../../test/support/samples.js";
-import { TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, uniqueTaskQueue } from "../../test/support/temporal.js";
+import { workerFixture } from "./fixture.js";
 
 // Workflows on the real dev server; each test swaps in the activity behaviour it needs.
-const taskQueue = uniqueTaskQueue("workflows");
 const ACTIVITY_NAMES: Array<keyof Activities> = [
   "persistTrace",
   "calculateTraceCosts",
@@ -39,17 +38,7 @@ const activities = Object.fromEntries(
 ) as unknown as Activities;
 
 t.test("workflows", async (t) => {
-  const nativeConnection = await NativeConnection.connect({ address: TEMPORAL_ADDRESS });
-  const connection = await Connection.connect({ address: TEMPORAL_ADDRESS });
-  const client = new Client({ connection, namespace: TEMPORAL_NAMESPACE });
-  const worker = await createTemporalWorker({ connection: nativeConnection, namespace: TEMPORAL_NAMESPACE, taskQueue, activities });
-  const running = worker.run();
-  t.teardown(async () => {
-    worker.shutdown();
-    await running;
-    await nativeConnection.close();
-    await connection.close();
-  });
+  const { client, taskQueue } = await workerFixture(t, "workflows", activities);
 
   const traceInput = (): TraceWorkflowInput => ({ ...sampleTrace(), projectId: "p1" }) as TraceWorkflowInput;
   const runTrace = (input: TraceWorkflowInput) =>
