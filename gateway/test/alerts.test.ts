@@ -95,6 +95,8 @@ t.test("channels and alerts", async (t) => {
     t.equal(await workflowStatus(alert.id), "RUNNING", "alert-<id> runs");
     t.same(await signalsSent(alert.id), ["triggerEvaluation"], "started with an immediate evaluation");
     t.same((await api("GET", `/v1/alerts/${alert.id}`)).json(), alert);
+    t.same((await api("GET", "/v1/alerts")).json().data, [alert], "the list carries each alert's channels");
+    t.same((await api("GET", "/v1/alerts", undefined, otherProject.apiKey)).json().data, []);
     t.equal((await api("GET", `/v1/alerts/${alert.id}`, undefined, otherProject.apiKey)).statusCode, 404);
     t.match((await api("POST", `/v1/alerts/${alert.id}/evaluate`)).json(), { id: alert.id, workflowId: `alert-${alert.id}` });
 

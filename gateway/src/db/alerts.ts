@@ -38,8 +38,21 @@ export async function foreignChannels(db: Db, projectId: string, channelIds: str
 }
 
 export async function channelIdsOf(db: Db, alertId: string): Promise<string[]> {
-  const rows = await db.selectFrom("alert_channels").select("channel_id").where("alert_id", "=", alertId).orderBy("channel_id").execute();
-  return rows.map((r) => r.channel_id);
+  return (await channelIdsByAlert(db, [alertId])).get(alertId) ?? [];
+}
+
+/** The linked channel ids of several alerts, in one query. */
+export async function channelIdsByAlert(db: Db, alertIds: string[]): Promise<Map<string, string[]>> {
+  const links = new Map<string, string[]>();
+  if (alertIds.length === 0) return links;
+  const rows = await db
+    .selectFrom("alert_channels")
+    .select(["alert_id", "channel_id"])
+    .where("alert_id", "in", alertIds)
+    .orderBy("channel_id")
+    .execute();
+  for (const row of rows) links.set(row.alert_id, [...(links.get(row.alert_id) ?? []), row.channel_id]);
+  return links;
 }
 
 async function linkChannels(db: Db, alertId: string, channelIds: string[]) {

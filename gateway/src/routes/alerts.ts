@@ -5,6 +5,7 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import {
   alertHistory,
   alertView,
+  channelIdsByAlert,
   channelIdsOf,
   createAlert,
   deleteAlert,
@@ -61,7 +62,8 @@ export default async function alertRoutes(fastify: FastifyInstance) {
 
   app.get("/alerts", async (request) => {
     const alerts = await listAlerts(app.db, request.projectId);
-    return { data: await Promise.all(alerts.map(async (a) => alertView(a, await channelIdsOf(app.db, a.id)))) };
+    const links = await channelIdsByAlert(app.db, alerts.map((a) => a.id));
+    return { data: alerts.map((a) => alertView(a, links.get(a.id) ?? [])) };
   });
 
   app.get("/alerts/:id", { schema: { params: AlertParams } }, async (request) => {
