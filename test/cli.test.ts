@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import t from "tap";
-import { hashApiKey } from "../gateway/src/lib/secrets.js";
+import { hashApiKey } from "@cognobserve/gateway/database";
 import { createTestDatabase } from "./support/database.js";
 import { ROOT } from "./support/processes.js";
 

@@ -1,6 +1,6 @@
 import { Client, Connection } from "@temporalio/client";
 import t from "tap";
-import { createProject } from "../gateway/src/db/projects.js";
+import { createProject } from "@cognobserve/gateway/database";
 import { sampleScore, sampleTrace } from "./support/samples.js";
 import { startStack } from "./support/stack.js";
 import { TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE } from "./support/temporal.js";
@@ -8,7 +8,9 @@ import { waitFor } from "./support/wait.js";
 
 t.test("SDK → gateway → Temporal → worker → PostgreSQL, and back out", async (t) => {
   const { database, gateway, worker, api, taskQueue } = await startStack(t);
-  t.ok(worker!.output.some((line) => line.startsWith("workflows: prebuilt bundle")), "the worker starts from the prebuilt workflow bundle");
+  const workerLog = worker!.output.map((line) => JSON.parse(line) as { level: number; name: string; msg: string });
+  t.ok(workerLog.every((entry) => entry.name === "worker" && entry.level >= 30), "the worker logs JSON lines through pino, at LOG_LEVEL (info) and above");
+  t.ok(workerLog.some((entry) => entry.msg === "workflows: prebuilt bundle"), "the worker starts from the prebuilt workflow bundle");
   const connection = await Connection.connect({ address: TEMPORAL_ADDRESS });
   const temporal = new Client({ connection, namespace: TEMPORAL_NAMESPACE });
   t.teardown(() => connection.close());

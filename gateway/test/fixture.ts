@@ -1,10 +1,8 @@
+import { connectDb } from "@cognobserve/shared/db";
 import type { Test } from "tap";
-import { buildPublicServer } from "../src/app.js";
 import { createProject } from "../src/db/projects.js";
-import type { Dispatcher } from "../src/dispatch/dispatcher.js";
-import { createTemporalDispatcher } from "../src/dispatch/temporal.js";
-import { buildInternalServer } from "../src/internal/app.js";
-import { createNotifier } from "../src/notify/notifier.js";
+import { createTemporalHandoff, type Handoff } from "../src/handoff/index.js";
+import { openGateway } from "../src/resources.js";
 import { createTestDatabase } from "../../test/support/database.js";
 import { TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, uniqueTaskQueue } from "../../test/support/temporal.js";
 
@@ -17,31 +15,32 @@ export const MAX_BODY_BYTES = 256 * 1024;
  */
 export async function gatewayFixture(
   t: Test,
-  options: { temporalAddress?: string; allowPrivateUrls?: boolean; dispatcher?: Dispatcher } = {},
+  options: { temporalAddress?: string; allowPrivateUrls?: boolean; handoff?: Handoff } = {},
 ) {
   const database = await createTestDatabase();
   const project = await createProject(database.db, "Test project");
   const otherProject = await createProject(database.db, "Other project");
   const taskQueue = uniqueTaskQueue("gateway");
-  const dispatcher = options.dispatcher ?? createTemporalDispatcher({
+  const handoff = options.handoff ?? createTemporalHandoff({
     address: options.temporalAddress ?? TEMPORAL_ADDRESS,
     namespace: TEMPORAL_NAMESPACE,
     taskQueue,
     // Generous for a busy test machine; the unreachable case fails fast on its own deadline.
     timeoutMs: options.temporalAddress ? 1500 : 10_000,
   });
-  // Tests receive notifications on loopback.
-  const allowPrivateUrls = options.allowPrivateUrls ?? true;
-  const notifier = createNotifier({ allowPrivateUrls });
-  const app = await buildPublicServer({ db: database.db, dispatcher, notifier, allowPrivateUrls, maxBodyBytes: MAX_BODY_BYTES });
-  const internal = await buildInternalServer({ db: database.db, notifier, secret: INTERNAL_SECRET, maxBodyBytes: MAX_BODY_BYTES });
+  const gateway = await openGateway({
+    db: connectDb(database.url, 5),
+    handoff,
+    secret: INTERNAL_SECRET,
+    maxBodyBytes: MAX_BODY_BYTES,
+    // Tests receive notifications on loopback.
+    allowPrivateUrls: options.allowPrivateUrls ?? true,
+  });
   t.teardown(async () => {
-    await app.close();
-    await internal.close();
-    await dispatcher.close();
-    await notifier.close();
+    await gateway.close();
     await database.drop();
   });
+  const { publicServer: app, internalServer: internal } = gateway;
 
   const auth = (key = project.apiKey) => ({ authorization: `Bearer ${key}` });
   /** Stores an item the way the worker does: through the internal API. */
@@ -55,5 +54,5 @@ export async function gatewayFixture(
     if (response.statusCode !== 200) throw new Error(`${mutation}: ${response.statusCode} ${response.body}`);
     return response.json();
   };
-  return { app, internal, database, project, otherProject, taskQueue, auth, persist, dispatcher };
+  return { app, internal, database, project, otherProject, taskQueue, auth, persist, handoff };
 }

@@ -4,11 +4,6 @@ export const TEMPORAL = {
   DEFAULT_ADDRESS: "127.0.0.1:7233",
   DEFAULT_NAMESPACE: "cognobserve",
   DEFAULT_TASK_QUEUE: "cognobserve-tasks",
-  WORKFLOWS: {
-    TRACE: "traceWorkflow",
-    SCORE: "scoreWorkflow",
-    ALERT_EVALUATION: "alertEvaluationWorkflow",
-  },
 } as const;
 
 /**
@@ -20,7 +15,7 @@ export const TEMPORAL = {
 export const WORKFLOW_TIMEOUTS = {
   TRACE: { ACTIVITY: "30s", RETRY_BUDGET: "5m" },
   SCORE: { ACTIVITY: "30s", RETRY_BUDGET: "2m" },
-  ALERT: { ACTIVITY: "10s", EVALUATION_INTERVAL: "10s" },
+  ALERT: { ACTIVITY: "10s" },
 } as const;
 
 /** Backoff between activity attempts (the spec's policy, without its attempt cap: see RETRY_BUDGET). */
@@ -28,11 +23,6 @@ export const ACTIVITY_RETRY = {
   initialInterval: "1s",
   backoffCoefficient: 2,
   maximumInterval: "30s",
-} as const;
-
-export const ALERT_SIGNALS = {
-  TRIGGER: "triggerEvaluation",
-  STOP: "stopEvaluation",
 } as const;
 
 /**
@@ -76,7 +66,6 @@ export interface QueueEnvelope<T> {
   workflowId: string;
   input: T;
   enqueuedAt: string;
-  attempts?: number;
 }
 
 /** Error types workflows and the internal API agree on. */
@@ -85,8 +74,3 @@ export const FAILURE_TYPES = {
   INTERNAL_API_REJECTED: "INTERNAL_API_REJECTED",
 } as const;
 
-export const workflowIds = {
-  trace: (projectId: string, traceId: string) => `trace-${projectId}-${traceId}`,
-  score: (projectId: string, scoreId: string) => `score-${projectId}-${scoreId}`,
-  alert: (alertId: string) => `alert-${alertId}`,
-};

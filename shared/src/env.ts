@@ -31,6 +31,8 @@ const common = {
   DATABASE_READONLY_URL: Url(
     "postgres://cognobserve_reader:cognobserve_reader@127.0.0.1:5432/cognobserve",
   ),
+  /** Alert notifications to loopback and private networks are refused unless this is true. */
+  NOTIFICATIONS_ALLOW_PRIVATE_URLS: Flag(false),
 };
 
 export const GatewayEnv = Type.Object({
@@ -43,8 +45,6 @@ export const GatewayEnv = Type.Object({
   INTERNAL_PORT: Port(8081),
   MAX_BODY_BYTES: Type.Integer({ minimum: 1024, maximum: 100 * 1024 * 1024, default: 1_048_576 }),
   DISPATCH_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 5000 }),
-  /** Alert notifications to loopback and private networks are refused unless this is true. */
-  NOTIFICATIONS_ALLOW_PRIVATE_URLS: Flag(false),
   INIT_PROJECT_ID: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: "^[A-Za-z0-9_-]+$" })),
   INIT_PROJECT_NAME: Type.Optional(Type.String({ minLength: 1 })),
   INIT_PROJECT_API_KEY: Type.Optional(Type.String({ minLength: 16 })),

@@ -1,5 +1,5 @@
 import t from "tap";
-import { checkScore, checkTrace, createValidator, isDateTime, ScoreBody, TraceBody, TraceWorkflowInput } from "../src/index.js";
+import { scoreBodyProblem, traceBodyProblem, createValidator, isDateTime, ScoreBody, TraceBody, TraceWorkflowInput } from "../src/index.js";
 
 t.test("date-time is really checked", async (t) => {
   for (const good of ["2025-01-31T12:00:00Z", "2024-02-29T00:00:00.123456+05:30", "2025-12-31t23:59:59.9z"]) {
@@ -38,17 +38,17 @@ t.test("score bodies", async (t) => {
 
 t.test("rules a schema cannot express", async (t) => {
   const span = (id: string, startTime: string, endTime?: string) => ({ id, name: "x", startTime, endTime });
-  t.equal(checkTrace({ name: "t", timestamp: "2025-01-01T00:00:00Z", spans: [span("a", "2025-01-01T00:00:00Z", "2025-01-01T00:00:00Z")] }), null);
+  t.equal(traceBodyProblem({ name: "t", timestamp: "2025-01-01T00:00:00Z", spans: [span("a", "2025-01-01T00:00:00Z", "2025-01-01T00:00:00Z")] }), null);
   t.equal(
-    checkTrace({ name: "t", timestamp: "2025-01-01T00:00:00Z", spans: [span("a", "2025-01-01T00:00:00+01:00", "2025-01-01T00:00:00Z")] }),
+    traceBodyProblem({ name: "t", timestamp: "2025-01-01T00:00:00Z", spans: [span("a", "2025-01-01T00:00:00+01:00", "2025-01-01T00:00:00Z")] }),
     null,
     "offsets are compared as instants",
   );
   t.equal(
-    checkTrace({ name: "t", timestamp: "x", spans: [span("a", "2025-01-01T00:00:01Z", "2025-01-01T00:00:00Z")] }, "[3]"),
+    traceBodyProblem({ name: "t", timestamp: "x", spans: [span("a", "2025-01-01T00:00:01Z", "2025-01-01T00:00:00Z")] }, "[3]"),
     "[3].spans[0].endTime is before its startTime",
   );
-  t.equal(checkScore({ name: "n", value: 1, sessionId: "s" }), null);
-  t.equal(checkScore({ name: "n", value: 1, trackedUserId: "u" }), null);
-  t.match(checkScore({ name: "n", value: 1 }), /^traceId is required/);
+  t.equal(scoreBodyProblem({ name: "n", value: 1, sessionId: "s" }), null);
+  t.equal(scoreBodyProblem({ name: "n", value: 1, trackedUserId: "u" }), null);
+  t.match(scoreBodyProblem({ name: "n", value: 1 }), /^traceId is required/);
 });

@@ -1,7 +1,7 @@
 import { connectDb, type Db } from "@cognobserve/shared/db";
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-import { prepareDatabase } from "../../gateway/src/db/setup.js";
+import { prepareDatabase } from "@cognobserve/gateway/database";
 
 const SERVER_URL = process.env.TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432";
 const READER = "cognobserve_reader:cognobserve_reader";

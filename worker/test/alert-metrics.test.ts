@@ -1,8 +1,8 @@
 import { connectDb } from "@cognobserve/shared/db";
 import t from "tap";
-import { createProject } from "../../gateway/src/db/projects.js";
+import { createProject } from "@cognobserve/gateway/database";
 import { createTestDatabase } from "../../test/support/database.js";
-import { measure } from "../src/temporal/activities/alert.metrics.js";
+import { measure } from "../src/activities/alert-metrics.js";
 
 t.test("alert metrics over known data, read as the worker's role", async (t) => {
   const database = await createTestDatabase();

@@ -1,8 +1,8 @@
 import { connectDb } from "@cognobserve/shared/db";
 import { Client, Connection } from "@temporalio/client";
 import t from "tap";
-import { createAlert } from "../../gateway/src/db/alerts.js";
-import { createProject } from "../../gateway/src/db/projects.js";
+import { createAlert } from "@cognobserve/gateway/database";
+import { createProject } from "@cognobserve/gateway/database";
 import { createTestDatabase } from "../../test/support/database.js";
 import { TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, uniqueTaskQueue } from "../../test/support/temporal.js";
 import { waitFor } from "../../test/support/wait.js";

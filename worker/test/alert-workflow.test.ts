@@ -1,8 +1,8 @@
-import type { AlertEvaluationResult, AlertStateTransition, AlertWorkflowInput } from "@cognobserve/shared";
+import type { AlertEvaluation, AlertEvaluationResult, AlertStateTransition, AlertWorkflowInput } from "@cognobserve/shared";
 import { nextAlertState, type AlertMachineState } from "@cognobserve/shared";
 import t from "tap";
-import type { Activities } from "../src/temporal/index.js";
-import type { NotificationInput, TransitionInput } from "../src/temporal/activities/alert.activities.js";
+import type { Activities } from "../src/activities/index.js";
+import type { NotificationInput, NotificationOutcome } from "../src/activities/notifications.js";
 import { waitFor } from "../../test/support/wait.js";
 import { workerFixture } from "./fixture.js";
 
@@ -30,7 +30,7 @@ function fakeAlert() {
         sampleCount: 10,
         evaluationIntervalMs: 1000,
       }),
-      transitionAlertState: async (input: TransitionInput): Promise<AlertStateTransition> => {
+      transitionAlertState: async (input: AlertEvaluation): Promise<AlertStateTransition> => {
         fake.evaluations.push(input.evaluationId);
         const previous = machine.state;
         const step = nextAlertState(machine, { pendingSecs: 0, repeatIntervalMins: 0, minSamples: 1 }, input, new Date());
@@ -43,7 +43,10 @@ function fakeAlert() {
           ...(step.shouldNotify && { notificationId: `n-${input.evaluationId}` }),
         };
       },
-      dispatchNotification: async (input: NotificationInput) => (fake.notifications.push(input), 1),
+      dispatchNotification: async (input: NotificationInput): Promise<NotificationOutcome> => {
+        fake.notifications.push(input);
+        return { sent: 1, failed: 0, retrying: 0, skipped: 0 };
+      },
     },
   };
   return fake;
@@ -54,7 +57,7 @@ t.test("alertEvaluationWorkflow", async (t) => {
   const forAlert = (alertId: string) => alerts.get(alertId)!;
   const activities = {
     evaluateAlert: (alertId: string) => forAlert(alertId).activities.evaluateAlert(alertId),
-    transitionAlertState: (input: TransitionInput) => forAlert(input.alertId).activities.transitionAlertState(input),
+    transitionAlertState: (input: AlertEvaluation) => forAlert(input.alertId).activities.transitionAlertState(input),
     dispatchNotification: (input: NotificationInput) => forAlert(input.alertId).activities.dispatchNotification(input),
   } as unknown as Activities;
 

@@ -2,12 +2,13 @@ import { connectDb } from "@cognobserve/shared/db";
 import { Client, Connection } from "@temporalio/client";
 import { NativeConnection } from "@temporalio/worker";
 import type { Test } from "tap";
-import { createProject } from "../../gateway/src/db/projects.js";
-import { buildInternalServer } from "../../gateway/src/internal/app.js";
-import { createNotifier } from "../../gateway/src/notify/notifier.js";
+import { createProject } from "@cognobserve/gateway/database";
+import { buildInternalServer } from "@cognobserve/gateway/servers";
+import { createNotifier } from "@cognobserve/shared/notify";
 import { createTestDatabase } from "../../test/support/database.js";
 import { TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, uniqueTaskQueue } from "../../test/support/temporal.js";
-import { createActivities, createInternalApi, createTemporalWorker, type Activities } from "../src/temporal/index.js";
+import { createActivities, createInternalApi, type Activities } from "../src/activities/index.js";
+import { createTemporalWorker } from "../src/temporal/index.js";
 
 export const INTERNAL_SECRET = "worker-test-internal-secret-0123456789";
 
@@ -19,7 +20,7 @@ export async function activityFixture(t: Test, projectName: string) {
   const database = await createTestDatabase();
   const project = await createProject(database.db, projectName);
   const notifier = createNotifier({ allowPrivateUrls: true });
-  const internal = await buildInternalServer({ db: database.db, notifier, secret: INTERNAL_SECRET, maxBodyBytes: 1 << 20 });
+  const internal = await buildInternalServer({ db: database.db, secret: INTERNAL_SECRET, maxBodyBytes: 1 << 20 });
   const baseUrl = await internal.listen({ host: "127.0.0.1", port: 0 });
   const reader = connectDb(database.readonlyUrl, 2);
   const internalApi = createInternalApi({ baseUrl, secret: INTERNAL_SECRET });
@@ -29,7 +30,7 @@ export async function activityFixture(t: Test, projectName: string) {
     await notifier.close();
     await database.drop();
   });
-  return { database, project, baseUrl, reader, internalApi, activities: createActivities({ db: reader, internalApi }) };
+  return { database, project, baseUrl, reader, internalApi, activities: createActivities({ db: reader, internalApi, notifier }) };
 }
 
 /** A worker (bundling the real workflows) on a task queue of its own, and a client; closed at teardown. */

@@ -1,7 +1,7 @@
 import { WorkflowFailedError, type ApplicationFailure } from "@temporalio/client";
 import type { ScoreWorkflowInput, TraceWorkflowInput } from "@cognobserve/shared";
 import t from "tap";
-import { archiveScoreConfig, createScoreConfig } from "../../gateway/src/db/score-configs.js";
+import { archiveScoreConfig, createScoreConfig } from "@cognobserve/gateway/database";
 import { sampleScore, sampleTrace } from "../../test/support/samples.js";
 import { activityFixture, workerFixture } from "./fixture.js";
 

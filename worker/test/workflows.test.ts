@@ -3,7 +3,8 @@ import { ApplicationFailure } from "@temporalio/activity";
 import { Worker } from "@temporalio/worker";
 import t from "tap";
 import type { ScoreWorkflowInput, TraceWorkflowInput } from "@cognobserve/shared";
-import { workflowsPath, type Activities } from "../src/temporal/index.js";
+import type { Activities } from "../src/activities/index.js";
+import { workflowsPath } from "../src/temporal/index.js";
 import { sampleScore, sampleTrace } from "../../test/support/samples.js";
 import { workerFixture } from "./fixture.js";
 
@@ -12,7 +13,6 @@ const ACTIVITY_NAMES: Array<keyof Activities> = [
   "persistTrace",
   "calculateTraceCosts",
   "updateCostSummaries",
-  "getTraceDetails",
   "persistScore",
   "validateScoreConfig",
 ];

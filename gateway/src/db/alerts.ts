@@ -1,4 +1,4 @@
-import { ALERT_DEFAULTS, nextAlertState, type AlertBody, type AlertStateTransition, type AlertUpdateBody } from "@cognobserve/shared";
+import { ALERT_DEFAULTS, nextAlertState, type AlertBody, type AlertEvaluation, type AlertStateTransition, type AlertUpdateBody } from "@cognobserve/shared";
 import type { AlertsTable, Db } from "@cognobserve/shared/db";
 import type { Selectable, Updateable } from "kysely";
 import { storableText, toJson } from "./json.js";
@@ -146,20 +146,11 @@ export async function alertHistory(db: Db, alertId: string, limit: number) {
   }));
 }
 
-export interface Evaluation {
-  alertId: string;
-  /** Unique per evaluation, the same for its retries. */
-  evaluationId: string;
-  conditionMet: boolean;
-  value: number;
-  sampleCount: number;
-}
-
 /**
  * Applies one evaluation to the alert's state machine, under a row lock. A retried call with
  * the same evaluationId returns the first answer and changes nothing.
  */
-export async function applyEvaluation(db: Db, evaluation: Evaluation, now = new Date()): Promise<AlertStateTransition | undefined> {
+export async function applyEvaluation(db: Db, evaluation: AlertEvaluation, now = new Date()): Promise<AlertStateTransition | undefined> {
   return db.transaction().execute(async (tx) => {
     const alert = await tx.selectFrom("alerts").selectAll().where("id", "=", evaluation.alertId).forUpdate().executeTakeFirst();
     if (!alert) return undefined;

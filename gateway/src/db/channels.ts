@@ -1,7 +1,7 @@
 import type { ChannelBody } from "@cognobserve/shared";
 import type { ChannelsTable, Db } from "@cognobserve/shared/db";
 import type { Selectable } from "kysely";
-import { newWebhookSecret } from "../notify/notifier.js";
+import { newWebhookSecret } from "@cognobserve/shared/notify";
 import { storableText } from "./json.js";
 
 /** The secret is never part of a view: it is shown once, when the channel is created. */

@@ -3,7 +3,7 @@ import type { Db, ScoresTable } from "@cognobserve/shared/db";
 import type { Selectable } from "kysely";
 import type { Cursor } from "../lib/cursor.js";
 import { storableText, toJson } from "./json.js";
-import { beforeCursor, micros } from "./sql.js";
+import { beforeCursor, keysetPage, micros } from "./sql.js";
 
 /** How a score value is stored: numbers and booleans in numeric_value, categories in string_value. */
 function storedValue(value: ScoreValue): Pick<ScoresTable, "data_type" | "numeric_value" | "string_value"> {
@@ -78,10 +78,5 @@ export async function listScores(db: Db, projectId: string, filters: ScoreFilter
     .orderBy("id", "desc")
     .limit(filters.limit + 1)
     .execute();
-  const page = rows.slice(0, filters.limit);
-  const last = page.at(-1);
-  return {
-    data: page.map(scoreView),
-    nextCursor: rows.length > filters.limit && last ? { micros: last.sort_key, id: last.id } : null,
-  };
+  return keysetPage(rows, filters.limit, scoreView);
 }

@@ -10,3 +10,13 @@ export function micros(column: string): RawBuilder<string> {
 export function beforeCursor(timeColumn: string, idColumn: string, cursor: Cursor): RawBuilder<boolean> {
   return sql<boolean>`(${sql.ref(timeColumn)}, ${sql.ref(idColumn)}) < (timestamptz 'epoch' + ${cursor.micros}::bigint * interval '1 microsecond', ${cursor.id})`;
 }
+
+/** One page of rows fetched with limit + 1: the page, and the cursor after it when there is more. */
+export function keysetPage<R extends { sort_key: string; id: string }, V>(rows: R[], limit: number, view: (row: R) => V) {
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    data: page.map(view),
+    nextCursor: rows.length > limit && last ? { micros: last.sort_key, id: last.id } : null,
+  };
+}

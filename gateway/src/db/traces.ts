@@ -3,7 +3,7 @@ import { sql } from "kysely";
 import type { Db } from "@cognobserve/shared/db";
 import { storableText, toJson } from "./json.js";
 import { scoreView } from "./scores.js";
-import { beforeCursor, micros } from "./sql.js";
+import { beforeCursor, keysetPage, micros } from "./sql.js";
 import type { Cursor } from "../lib/cursor.js";
 
 const SPAN_INSERT_CHUNK = 500;
@@ -260,10 +260,5 @@ export async function listTraces(db: Db, projectId: string, filters: TraceFilter
     .orderBy("id", "desc")
     .limit(filters.limit + 1)
     .execute();
-  const page = rows.slice(0, filters.limit);
-  const last = page.at(-1);
-  return {
-    data: page.map(traceView),
-    nextCursor: rows.length > filters.limit && last ? { micros: last.sort_key, id: last.id } : null,
-  };
+  return keysetPage(rows, filters.limit, traceView);
 }

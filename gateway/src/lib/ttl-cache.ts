@@ -24,8 +24,4 @@ export class TtlCache<K, V> {
     }
     this.entries.set(key, { value, expiresAt: Date.now() + ttlMs });
   }
-
-  clear(): void {
-    this.entries.clear();
-  }
 }

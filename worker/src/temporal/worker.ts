@@ -1,7 +1,8 @@
+import { ApplicationFailure } from "@temporalio/activity";
 import { NativeConnection, Worker } from "@temporalio/worker";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { Activities } from "./activities/index.js";
+import { PermanentError, type Activities } from "../activities/index.js";
 
 /** The compiled workflows entry, also when this module runs from TypeScript sources (tests). */
 export const workflowsPath = fileURLToPath(import.meta.resolve("@cognobserve/worker/workflows"));
@@ -21,13 +22,32 @@ export interface TemporalWorkerOptions {
   workflowBundlePath?: string;
 }
 
+/**
+ * The activities as Temporal runs them: a PermanentError (bad data, a 4xx that means "never")
+ * becomes a non-retryable ApplicationFailure of its type; every other error is retried.
+ */
+export function temporalActivities(activities: Activities): Activities {
+  const wrapped = Object.entries(activities).map(([name, fn]) => [
+    name,
+    async (...args: unknown[]) => {
+      try {
+        return await (fn as (...a: unknown[]) => Promise<unknown>)(...args);
+      } catch (error) {
+        if (error instanceof PermanentError) throw ApplicationFailure.nonRetryable(error.message, error.type);
+        throw error;
+      }
+    },
+  ]);
+  return Object.fromEntries(wrapped) as Activities;
+}
+
 export function createTemporalWorker(options: TemporalWorkerOptions): Promise<Worker> {
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     ...(options.workflowBundlePath ? { workflowBundle: { codePath: options.workflowBundlePath } } : { workflowsPath }),
-    activities: options.activities,
+    activities: temporalActivities(options.activities),
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities ?? 100,
     maxConcurrentWorkflowTaskExecutions: options.maxConcurrentWorkflowTasks ?? 100,
     shutdownGraceTime: `${options.shutdownGraceSecs ?? 30}s`,

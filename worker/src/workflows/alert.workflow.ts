@@ -1,26 +1,14 @@
 import type { AlertEvaluationResult, AlertWorkflowInput } from "@cognobserve/shared";
-import { ALERT_EVALUATIONS_PER_RUN, ALERT_SIGNALS, WORKFLOW_TIMEOUTS } from "@cognobserve/shared/constants";
-import {
-  condition,
-  continueAsNew,
-  defineQuery,
-  defineSignal,
-  log,
-  proxyActivities,
-  setHandler,
-  workflowInfo,
-} from "@temporalio/workflow";
-import type { Activities } from "../temporal/activities/index.js";
+import { ALERT_EVALUATIONS_PER_RUN, WORKFLOW_TIMEOUTS } from "@cognobserve/shared/constants";
+import { alertStatusQuery, stopEvaluationSignal, triggerEvaluationSignal } from "@cognobserve/shared/workflows";
+import { condition, continueAsNew, log, proxyActivities, setHandler, workflowInfo } from "@temporalio/workflow";
+import type { Activities } from "../activities/index.js";
+import { evaluateAlertStep } from "../steps/alert.js";
 
 const { evaluateAlert, transitionAlertState, dispatchNotification } = proxyActivities<Activities>({
   startToCloseTimeout: WORKFLOW_TIMEOUTS.ALERT.ACTIVITY,
   retry: { initialInterval: "500ms", backoffCoefficient: 2, maximumAttempts: 3 },
 });
-
-export const triggerEvaluationSignal = defineSignal(ALERT_SIGNALS.TRIGGER);
-export const stopEvaluationSignal = defineSignal(ALERT_SIGNALS.STOP);
-export const alertStatusQuery = defineQuery<{ evaluations: number; runEvaluations: number; last: AlertEvaluationResult | null }>("status");
-
 /**
  * Evaluates one alert every interval, or at once when signalled, until stopped or until the
  * alert is disabled or deleted. It has no execution timeout, and continues as new before its
@@ -47,31 +35,15 @@ export async function alertEvaluationWorkflow(input: AlertWorkflowInput): Promis
     triggered = false;
     wakeInMs = undefined;
     try {
-      last = await evaluateAlert(input.alertId);
+      // Unique per evaluation, identical for its retries: the transition is applied once.
+      const step = await evaluateAlertStep(input.alertId, `${runId}-${runEvaluations}`, { evaluateAlert, transitionAlertState, dispatchNotification }, log);
+      last = step.result;
       if (!last.active) {
         log.info("alert disabled or deleted: evaluation ends", { alertId: input.alertId });
         return;
       }
       intervalMs = last.evaluationIntervalMs;
-      const transition = await transitionAlertState({
-        alertId: input.alertId,
-        // Unique per evaluation, identical for its retries: the transition is applied once.
-        evaluationId: `${runId}-${runEvaluations}`,
-        conditionMet: last.conditionMet,
-        value: last.currentValue,
-        sampleCount: last.sampleCount,
-      });
-      wakeInMs = transition.wakeInMs;
-      if (transition.shouldNotify && transition.notificationId && (transition.newState === "FIRING" || transition.newState === "RESOLVED")) {
-        const sent = await dispatchNotification({
-          alertId: input.alertId,
-          notificationId: transition.notificationId,
-          state: transition.newState,
-          value: last.currentValue,
-          threshold: last.threshold,
-        });
-        log.info("notification dispatched", { alertId: input.alertId, state: transition.newState, sent });
-      }
+      wakeInMs = step.wakeInMs;
     } catch (error) {
       log.warn("alert evaluation failed; trying again next interval", { alertId: input.alertId, error: String(error) });
     }

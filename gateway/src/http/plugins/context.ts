@@ -1,0 +1,31 @@
+import type { FastifyInstance } from "fastify";
+import fp from "fastify-plugin";
+import type { Db } from "@cognobserve/shared/db";
+import type { Notifier } from "@cognobserve/shared/notify";
+import type { Handoff } from "../../handoff/index.js";
+
+declare module "fastify" {
+  interface FastifyInstance {
+    db: Db;
+    handoff: Handoff;
+    notifier: Notifier;
+    allowPrivateUrls: boolean;
+  }
+}
+
+/** The process-wide services routes use, owned (and closed) by whoever opened them (resources.ts). */
+export interface AppContext {
+  db: Db;
+  handoff?: Handoff;
+  notifier?: Notifier;
+  allowPrivateUrls?: boolean;
+}
+
+async function context(app: FastifyInstance, opts: AppContext) {
+  app.decorate("db", opts.db);
+  if (opts.handoff) app.decorate("handoff", opts.handoff);
+  if (opts.notifier) app.decorate("notifier", opts.notifier);
+  app.decorate("allowPrivateUrls", opts.allowPrivateUrls ?? false);
+}
+
+export default fp(context, { name: "context" });

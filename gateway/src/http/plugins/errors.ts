@@ -1,0 +1,33 @@
+import { STATUS_CODES } from "node:http";
+import type { FastifyError, FastifyInstance } from "fastify";
+import fp from "fastify-plugin";
+import { HandoffUnavailableError } from "../../handoff/index.js";
+
+export const RETRY_AFTER_SECONDS = 5;
+
+/** Errors as JSON {statusCode, error, message}; a 5xx never shows its cause to the client. */
+async function errors(app: FastifyInstance, opts: { maxBodyBytes: number }) {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    let status = error.statusCode ?? 500;
+    let message = error.message;
+    if (error instanceof HandoffUnavailableError) {
+      status = 503;
+      reply.header("retry-after", String(RETRY_AFTER_SECONDS));
+      request.log.warn({ err: error.cause }, message);
+    } else if (error.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
+      message = `Request body is larger than the limit of ${opts.maxBodyBytes} bytes`;
+    } else if (error.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE") {
+      message = `Content-Type must be application/json (got ${request.headers["content-type"] ?? "none"})`;
+    } else if (status >= 500) {
+      request.log.error({ err: error }, "request failed");
+      message = "Internal Server Error";
+    }
+    reply.code(status).send({ statusCode: status, error: STATUS_CODES[status] ?? "Error", message });
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    reply.code(404).send({ statusCode: 404, error: "Not Found", message: `Route ${request.method} ${request.url} not found` });
+  });
+}
+
+export default fp(errors, { name: "errors" });

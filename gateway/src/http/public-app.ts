@@ -1,0 +1,70 @@
+import sensible from "@fastify/sensible";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from "fastify";
+import type { Db } from "@cognobserve/shared/db";
+import type { Notifier } from "@cognobserve/shared/notify";
+import type { Handoff } from "../handoff/index.js";
+import auth from "./plugins/auth.js";
+import context from "./plugins/context.js";
+import errors from "./plugins/errors.js";
+import requestLog from "./plugins/request-log.js";
+import validation from "./plugins/validation.js";
+import alertRoutes from "./routes/alerts.js";
+import channelRoutes from "./routes/channels.js";
+import costRoutes from "./routes/costs.js";
+import healthRoutes from "./routes/health.js";
+import modelRoutes from "./routes/models.js";
+import scoreConfigRoutes from "./routes/score-configs.js";
+import scoreRoutes from "./routes/scores.js";
+import traceRoutes from "./routes/traces.js";
+
+export interface PublicAppOptions {
+  db: Db;
+  handoff: Handoff;
+  notifier: Notifier;
+  /** Alert channels may point at loopback and private networks (local use, tests). */
+  allowPrivateUrls: boolean;
+  maxBodyBytes: number;
+}
+
+/** The public API as a plugin: SDK ingest, reads, health. */
+export async function publicApp(app: FastifyInstance, opts: PublicAppOptions) {
+  // Only JSON is accepted: anything else gets 415 rather than being parsed as a string.
+  app.removeContentTypeParser(["text/plain"]);
+  await app.register(sensible);
+  await app.register(errors, { maxBodyBytes: opts.maxBodyBytes });
+  await app.register(requestLog);
+  await app.register(validation);
+  await app.register(context, opts);
+  await app.register(auth);
+  await app.register(healthRoutes);
+  await app.register(
+    async (v1) => {
+      v1.addHook("onRequest", v1.authenticate);
+      await v1.register(traceRoutes);
+      await v1.register(scoreRoutes);
+      await v1.register(scoreConfigRoutes);
+      await v1.register(modelRoutes);
+      await v1.register(costRoutes);
+      await v1.register(channelRoutes);
+      await v1.register(alertRoutes);
+    },
+    { prefix: "/v1" },
+  );
+}
+
+/** Options both servers share; without a logger (tests) nothing is logged. */
+export function serverOptions(bodyLimit: number, logger?: FastifyBaseLogger): FastifyServerOptions {
+  return {
+    ...(logger ? { loggerInstance: logger } : { logger: false }),
+    bodyLimit,
+    // Request ids come from this server, not from client headers.
+    requestIdHeader: false,
+    disableRequestLogging: true,
+  };
+}
+
+export async function buildPublicServer(opts: PublicAppOptions, logger?: FastifyBaseLogger) {
+  const app = Fastify(serverOptions(opts.maxBodyBytes, logger));
+  await app.register(publicApp, opts);
+  return app;
+}

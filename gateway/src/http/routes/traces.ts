@@ -1,0 +1,46 @@
+import { traceBodyProblem, createValidator, Id, TraceBody, type TraceWorkflowInput } from "@cognobserve/shared";
+import { Type } from "@sinclair/typebox";
+import type { FastifyInstance } from "fastify";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import { getTrace, listTraces } from "../../db/traces.js";
+import { encodeCursor } from "../../lib/cursor.js";
+import { ingest, type IngestKind } from "./ingest.js";
+import { IdParams, Page, parseCursor, TimeRange } from "./schemas.js";
+
+const traceBody = createValidator(TraceBody);
+
+export default async function traceRoutes(fastify: FastifyInstance) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+
+  const traces: IngestKind<TraceBody, TraceWorkflowInput> = {
+    validate: traceBody.validate,
+    check: traceBodyProblem,
+    toInput: (body, projectId) => ({ ...body, projectId, spans: body.spans ?? [] }),
+    start: (input) => app.handoff.submitTrace(input),
+  };
+
+  app.post("/traces", (request, reply) => ingest(traces, request, reply));
+
+  app.get("/traces/:id", { schema: { params: IdParams } }, async (request) => {
+    const trace = await getTrace(app.db, request.projectId, request.params.id);
+    if (!trace) throw app.httpErrors.notFound(`Trace ${request.params.id} not found`);
+    return trace;
+  });
+
+  app.get(
+    "/traces",
+    {
+      schema: {
+        querystring: Type.Object(
+          { ...TimeRange, sessionId: Type.Optional(Id), userId: Type.Optional(Type.String({ maxLength: 256 })), ...Page },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request) => {
+      const { cursor, ...filters } = request.query;
+      const page = await listTraces(app.db, request.projectId, { ...filters, cursor: parseCursor(app, cursor) });
+      return { data: page.data, nextCursor: page.nextCursor && encodeCursor(page.nextCursor) };
+    },
+  );
+}

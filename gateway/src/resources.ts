@@ -1,0 +1,62 @@
+import { connectDb, type Db } from "@cognobserve/shared/db";
+import { createNotifier, type Notifier } from "@cognobserve/shared/notify";
+import type { FastifyBaseLogger, FastifyInstance } from "fastify";
+import type { GatewayConfig } from "./config.js";
+import type { Handoff } from "./handoff/index.js";
+import { buildInternalServer } from "./http/internal-app.js";
+import { buildPublicServer } from "./http/public-app.js";
+
+export interface GatewayServices {
+  db: Db;
+  handoff: Handoff;
+  notifier: Notifier;
+  allowPrivateUrls: boolean;
+}
+
+export interface Gateway extends GatewayServices {
+  publicServer: FastifyInstance;
+  internalServer: FastifyInstance;
+  /** Stops taking requests (public port first, requests in flight finish), then closes every service. */
+  close(): Promise<void>;
+}
+
+export interface GatewayOptions {
+  db: Db;
+  handoff: Handoff;
+  secret: string;
+  maxBodyBytes: number;
+  allowPrivateUrls: boolean;
+  logger?: FastifyBaseLogger;
+}
+
+/**
+ * Both servers over one set of services, opened in one place and closed in one place (the
+ * process entry point and the test fixtures use this). It owns what it is given.
+ */
+export async function openGateway(options: GatewayOptions): Promise<Gateway> {
+  const { db, handoff, allowPrivateUrls, maxBodyBytes, logger } = options;
+  const notifier = createNotifier({ allowPrivateUrls });
+  const publicServer = await buildPublicServer({ db, handoff, notifier, allowPrivateUrls, maxBodyBytes }, logger);
+  const internalServer = await buildInternalServer({ db, secret: options.secret, maxBodyBytes }, logger?.child({ api: "internal" }));
+  return {
+    db,
+    handoff,
+    notifier,
+    allowPrivateUrls,
+    publicServer,
+    internalServer,
+    async close() {
+      await publicServer.close();
+      await internalServer.close();
+      await handoff.close();
+      await notifier.close();
+      await db.destroy();
+    },
+  };
+}
+
+/** The database pool a gateway process uses. */
+export function connectGatewayDb(config: GatewayConfig): Db {
+  return connectDb(config.DATABASE_URL, config.DATABASE_POOL_SIZE);
+}
+export { buildInternalServer } from "./http/internal-app.js";

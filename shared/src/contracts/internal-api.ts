@@ -1,0 +1,72 @@
+import { Type, type Static, type TSchema } from "@sinclair/typebox";
+import { AlertStateTransition } from "../schemas/alert.js";
+import { Id } from "../schemas/common.js";
+import { ScoreValue, ScoreWorkflowInput } from "../schemas/score.js";
+import { TraceWorkflowInput } from "../schemas/trace.js";
+
+/**
+ * The gateway's internal API, one entry per route: `POST /internal/<name>` takes `body` and
+ * answers `reply`. The gateway registers its routes from this table and the worker's client is
+ * typed (and its replies checked) by it, so the two sides cannot disagree.
+ */
+
+const ProjectId = Type.String({ minLength: 1 });
+const TraceRef = Type.Object({ projectId: ProjectId, traceId: Id }, { additionalProperties: false });
+const AlertId = Type.String({ format: "uuid" });
+const NotificationState = Type.Union([Type.Literal("FIRING"), Type.Literal("RESOLVED")]);
+
+export const DeliveryStatus = Type.Union([Type.Literal("SENT"), Type.Literal("FAILED"), Type.Literal("RETRYING")]);
+
+/** One evaluation of an alert, applied to its state machine once (evaluationId is the key). */
+export const AlertEvaluation = Type.Object(
+  {
+    alertId: AlertId,
+    /** Unique per evaluation, the same for its retries. */
+    evaluationId: Type.String({ minLength: 1, maxLength: 200 }),
+    conditionMet: Type.Boolean(),
+    value: Type.Number(),
+    sampleCount: Type.Integer({ minimum: 0 }),
+  },
+  { additionalProperties: false },
+);
+
+/** One attempt to deliver a notification to one channel, as the worker saw it. */
+export const DeliveryRecord = Type.Object(
+  {
+    alertId: AlertId,
+    channelId: Type.String({ format: "uuid" }),
+    notificationId: Type.String({ minLength: 1, maxLength: 300 }),
+    state: NotificationState,
+    status: DeliveryStatus,
+    responseStatus: Type.Union([Type.Integer({ minimum: 100, maximum: 599 }), Type.Null()]),
+    error: Type.Union([Type.String({ maxLength: 2000 }), Type.Null()]),
+  },
+  { additionalProperties: false },
+);
+
+function route<B extends TSchema, R extends TSchema>(body: B, reply: R) {
+  return { body, reply };
+}
+
+export const INTERNAL_ROUTES = {
+  ingestTrace: route(TraceWorkflowInput, Type.Object({ traceId: Id, spanCount: Type.Integer({ minimum: 0 }) })),
+  ingestScore: route(ScoreWorkflowInput, Type.Object({ scoreId: Id })),
+  calculateTraceCosts: route(TraceRef, Type.Object({ pricedCount: Type.Integer({ minimum: 0 }) })),
+  updateCostSummaries: route(TraceRef, Type.Object({ days: Type.Array(Type.String()) })),
+  validateScoreConfig: route(
+    Type.Object({ projectId: ProjectId, configId: Id, value: ScoreValue }, { additionalProperties: false }),
+    Type.Object({ valid: Type.Boolean(), error: Type.Optional(Type.String()) }),
+  ),
+  transitionAlertState: route(AlertEvaluation, AlertStateTransition),
+  recordDelivery: route(DeliveryRecord, Type.Object({ attempts: Type.Integer({ minimum: 1 }) })),
+} as const;
+
+export type InternalRoutes = typeof INTERNAL_ROUTES;
+export type InternalRouteName = keyof InternalRoutes;
+export type InternalBody<N extends InternalRouteName> = Static<InternalRoutes[N]["body"]>;
+export type InternalReply<N extends InternalRouteName> = Static<InternalRoutes[N]["reply"]>;
+export type AlertEvaluation = Static<typeof AlertEvaluation>;
+export type DeliveryRecord = Static<typeof DeliveryRecord>;
+export type DeliveryStatus = Static<typeof DeliveryStatus>;
+
+export const internalPath = (name: InternalRouteName) => `/internal/${name}`;

@@ -1,0 +1,13 @@
+import type { Db } from "@cognobserve/shared/db";
+import type { Notifier } from "@cognobserve/shared/notify";
+import type { InternalApi } from "./internal-api.js";
+
+/** What activities are built from (createActivities). */
+export interface ActivityDeps {
+  /** Read-only connection: activities never write to the database directly. */
+  db: Db;
+  /** Every change goes through the gateway's internal API. */
+  internalApi: InternalApi;
+  /** Sends alert notifications to customer URLs. */
+  notifier: Notifier;
+}

@@ -1,0 +1,49 @@
+import { FAILURE_TYPES, INTERNAL_ROUTES, internalPath, type InternalBody, type InternalReply, type InternalRouteName } from "@cognobserve/shared";
+import { TypeCompiler, type TypeCheck } from "@sinclair/typebox/compiler";
+import type { TSchema } from "@sinclair/typebox";
+import { Pool } from "undici";
+import { PermanentError } from "./errors.js";
+
+/** Client of the gateway's internal API: the only way activities change data. */
+export interface InternalApi {
+  call<N extends InternalRouteName>(name: N, body: InternalBody<N>): Promise<InternalReply<N>>;
+  close(): Promise<void>;
+}
+
+const REQUEST_TIMEOUT_MS = 25_000;
+
+const replyChecks = Object.fromEntries(
+  Object.entries(INTERNAL_ROUTES).map(([name, route]) => [name, TypeCompiler.Compile(route.reply as TSchema)]),
+) as Record<InternalRouteName, TypeCheck<TSchema>>;
+
+export function createInternalApi(options: { baseUrl: string; secret: string; connections?: number }): InternalApi {
+  const pool = new Pool(options.baseUrl, { connections: options.connections ?? 32 });
+  const authorization = `Bearer ${options.secret}`;
+
+  return {
+    async call(name, body) {
+      const response = await pool.request({
+        method: "POST",
+        path: internalPath(name),
+        headers: { "content-type": "application/json", authorization },
+        body: JSON.stringify(body),
+        headersTimeout: REQUEST_TIMEOUT_MS,
+        bodyTimeout: REQUEST_TIMEOUT_MS,
+      });
+      const text = await response.body.text();
+      if (response.statusCode < 300) {
+        const reply: unknown = JSON.parse(text);
+        // A reply that breaks the contract is a version mismatch: retrying may reach a fixed gateway.
+        if (!replyChecks[name].Check(reply)) throw new Error(`internal API ${name} answered a reply outside its contract`);
+        return reply as InternalReply<typeof name>;
+      }
+      const message = `internal API ${name} answered ${response.statusCode}: ${text.slice(0, 500)}`;
+      // A 4xx will not change on retry (except timeouts and rate limits).
+      if (response.statusCode < 500 && response.statusCode !== 408 && response.statusCode !== 429) {
+        throw new PermanentError(message, FAILURE_TYPES.INTERNAL_API_REJECTED);
+      }
+      throw new Error(message);
+    },
+    close: () => pool.close(),
+  };
+}

@@ -1,0 +1,82 @@
+import type { AlertMessage } from "@cognobserve/shared/notify";
+import type { ActivityDeps } from "./deps.js";
+
+export interface NotificationInput {
+  alertId: string;
+  /** Stable across retries: the Standard Webhooks webhook-id receivers deduplicate on. */
+  notificationId: string;
+  state: "FIRING" | "RESOLVED";
+  value: number;
+  threshold: number;
+}
+
+export interface NotificationOutcome {
+  sent: number;
+  failed: number;
+  /** Channels that failed in a way a later attempt may fix. */
+  retrying: number;
+  /** Channels this notification already reached (or can never reach). */
+  skipped: number;
+}
+
+/** Thrown when some channel may still succeed: the caller retries, and only those channels are sent again. */
+export class DeliveryPendingError extends Error {
+  override name = "DeliveryPendingError";
+}
+
+export function createNotificationActivities({ db, internalApi, notifier }: ActivityDeps) {
+  return {
+    /**
+     * Sends one notification to each of the alert's channels that has not had it yet, outside any
+     * transaction, and records each attempt through the internal API. Channels that may still
+     * succeed make it throw, so it is retried; those already served are skipped.
+     */
+    async dispatchNotification(input: NotificationInput): Promise<NotificationOutcome> {
+      const alert = await db.selectFrom("alerts").selectAll().where("id", "=", input.alertId).executeTakeFirst();
+      if (!alert) return { sent: 0, failed: 0, retrying: 0, skipped: 0 };
+      const channels = await db
+        .selectFrom("channels")
+        .innerJoin("alert_channels", "alert_channels.channel_id", "channels.id")
+        .select(["channels.id", "channels.type", "channels.url", "channels.secret"])
+        .where("alert_channels.alert_id", "=", alert.id)
+        .execute();
+      const finished = await db
+        .selectFrom("deliveries")
+        .select("channel_id")
+        .where("notification_id", "=", input.notificationId)
+        .where("status", "in", ["SENT", "FAILED"])
+        .execute();
+      const done = new Set(finished.map((d) => d.channel_id));
+
+      const message: AlertMessage = {
+        notificationId: input.notificationId,
+        event: input.state === "FIRING" ? "alert.firing" : "alert.resolved",
+        alert: { id: alert.id, name: alert.name, type: alert.type, operator: alert.operator, severity: alert.severity, windowMins: alert.window_mins },
+        state: input.state,
+        value: input.value,
+        threshold: input.threshold,
+      };
+      const outcome: NotificationOutcome = { sent: 0, failed: 0, retrying: 0, skipped: done.size };
+      await Promise.all(
+        channels
+          .filter((channel) => !done.has(channel.id))
+          .map(async (channel) => {
+            const result = await notifier.send(channel, message);
+            const status = result.status === "SENT" ? "SENT" : result.retryable ? "RETRYING" : "FAILED";
+            outcome[status === "SENT" ? "sent" : status === "FAILED" ? "failed" : "retrying"]++;
+            await internalApi.call("recordDelivery", {
+              alertId: alert.id,
+              channelId: channel.id,
+              notificationId: input.notificationId,
+              state: input.state,
+              status,
+              responseStatus: result.responseStatus,
+              error: result.status === "FAILED" ? result.error.slice(0, 2000) : null,
+            });
+          }),
+      );
+      if (outcome.retrying > 0) throw new DeliveryPendingError(`${outcome.retrying} channel(s) not reached yet: ${JSON.stringify(outcome)}`);
+      return outcome;
+    },
+  };
+}
