@@ -1,7 +1,8 @@
 // `npm run bench`: the gateway against its ceilings, in one run on this machine.
 // Prints a table and writes the same figures to bench/results/latest.json.
-//   BENCH_SECONDS (10) per load phase, BENCH_E2E_TRACES (2000) per end-to-end phase,
-//   BENCH_PHASES (load,start,e2e) to run only some phases.
+//   BENCH_SECONDS (10) per load phase, BENCH_E2E_TRACES (2000) per end-to-end burst,
+//   BENCH_PHASES (load,start,e2e) to run only some phases, BENCH_HALF_RATE (half the measured
+//   gateway rate) for the end-to-end latency at a steady rate.
 import autocannon from "autocannon";
 import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -125,26 +126,30 @@ function rawTemporalStarts(taskQueue, rate = 0) {
   });
 }
 
-/** Sends n traces in batches of 100 (10 at a time), then waits until every one is stored. */
-async function endToEnd(db, n) {
-  const acceptedAt = new Map();
-  const ids = Array.from({ length: n }, () => crypto.randomUUID());
-  const t0 = Date.now();
-  const batches = [];
-  for (let i = 0; i < n; i += 100) batches.push(ids.slice(i, i + 100));
-  await Promise.all(
-    Array.from({ length: 10 }, async () => {
-      for (let batch = batches.shift(); batch; batch = batches.shift()) {
-        const response = await fetch(`${base}/v1/traces`, {
-          method: "POST",
-          headers: { "content-type": "application/json", authorization: `Bearer ${API_KEY}` },
-          body: JSON.stringify(batch.map((id) => traceBody(id))),
-        });
-        const now = Date.now();
-        for (const r of (await response.json()).results) if (r.status === 202) acceptedAt.set(r.id, now);
-      }
-    }),
-  );
+/** Baseline B0: one-task workflows completed per second on the same server. */
+function temporalFloor() {
+  return new Promise((resolve) => {
+    const args = ["bench/temporal-floor.mjs", temporalAddress, namespace, String(CONNECTIONS), String(SECONDS)];
+    const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    child.stdout.on("data", (chunk) => (out += chunk));
+    child.once("exit", () => resolve(JSON.parse(out)));
+  });
+}
+
+const post = (body) =>
+  fetch(`${base}/v1/traces`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${API_KEY}` },
+    body: JSON.stringify(body),
+  });
+
+/**
+ * Waits until every accepted trace is stored (5 minutes at most), then measures from each 202 to
+ * its row's creation: `t0` is when sending began, so perSecond is stored traces over the whole run.
+ */
+async function persistedFigures(db, acceptedAt, t0, sent, refused) {
+  const ids = [...acceptedAt.keys()];
   const persisted = new Map();
   const deadline = Date.now() + 300_000;
   while (persisted.size < acceptedAt.size && Date.now() < deadline) {
@@ -157,14 +162,72 @@ async function endToEnd(db, n) {
   }
   const latencies = [...persisted].map(([id, ms]) => ms - acceptedAt.get(id)).sort((a, b) => a - b);
   const last = Math.max(...persisted.values());
+  const at = (q) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * q))] ?? NaN);
   return {
-    traces: n,
+    traces: sent,
     accepted: acceptedAt.size,
+    refused,
     persisted: persisted.size,
     perSecond: Math.round((persisted.size / (last - t0)) * 1000),
-    latencyP50: Math.round(latencies[Math.floor(latencies.length * 0.5)]),
-    latencyP99: Math.round(latencies[Math.floor(latencies.length * 0.99)]),
+    latencyP50: at(0.5),
+    latencyP99: at(0.99),
   };
+}
+
+/** A burst: n traces sent at once in requests of 100 (10 at a time); counts what was accepted. */
+async function endToEnd(db, n) {
+  const acceptedAt = new Map();
+  const ids = Array.from({ length: n }, () => crypto.randomUUID());
+  const t0 = Date.now();
+  const batches = [];
+  let refused = 0;
+  for (let i = 0; i < n; i += 100) batches.push(ids.slice(i, i + 100));
+  await Promise.all(
+    Array.from({ length: 10 }, async () => {
+      for (let batch = batches.shift(); batch; batch = batches.shift()) {
+        const response = await post(batch.map((id) => traceBody(id)));
+        const now = Date.now();
+        const answer = await response.json();
+        if (response.status !== 207) {
+          refused += batch.length; // e.g. 503: nothing of it was accepted
+          continue;
+        }
+        for (const r of answer.results) {
+          if (r.status === 202) acceptedAt.set(r.id, now);
+          else refused++;
+        }
+      }
+    }),
+  );
+  return persistedFigures(db, acceptedAt, t0, n, refused);
+}
+
+/** Single traces at a steady rate for SECONDS: latency from each 202 to its row. */
+async function endToEndAtRate(db, rate) {
+  const acceptedAt = new Map();
+  const lanes = 50;
+  const gapMs = (lanes / rate) * 1000;
+  const t0 = Date.now();
+  const deadline = t0 + SECONDS * 1000;
+  let sent = 0;
+  let refused = 0;
+  await Promise.all(
+    Array.from({ length: lanes }, async (_, lane) => {
+      await pause((gapMs / lanes) * lane);
+      for (let next = performance.now(); Date.now() < deadline; ) {
+        const body = traceBody();
+        sent++;
+        const response = await post(body);
+        await response.arrayBuffer();
+        if (response.status === 202) acceptedAt.set(body.id, Date.now());
+        else refused++;
+        next += gapMs;
+        const wait = next - performance.now();
+        if (wait > 0) await pause(wait);
+      }
+    }),
+  );
+  return { rate, ...(await persistedFigures(db, acceptedAt, t0, sent, refused)) };
 }
 
 const os = await import("node:os");
@@ -210,6 +273,9 @@ async function loadPhases() {
   say("baseline (b): raw Temporal starts at the same concurrency");
   results.rawTemporal = await rawTemporalStarts(acceptQueue);
 
+  say("baseline B0: one-task no-op workflows completed per second");
+  results.temporalFloor = await temporalFloor();
+
   say("rejection path: schema errors, then a bad API key");
   results.invalidBody = figures(await cannon(`${base}/v1/traces`, { body: invalidTraceBody }));
   results.badKey = figures(await cannon(`${base}/v1/traces`, { body: traceBody, headers: { authorization: "Bearer co_wrong_key" } }));
@@ -242,6 +308,11 @@ async function endToEndPhases() {
     results[`endToEnd_${mode}`] = await endToEnd(db, E2E_TRACES);
     results[`endToEnd_${mode}`].workerPeakRssMiB = Math.round(peakRssMiB(worker.child.pid));
     results[`endToEnd_${mode}`].gatewayPeakRssMiB = Math.round(peakRssMiB(gateway.child.pid));
+    if (mode === "temporal") {
+      const rate = Number(process.env.BENCH_HALF_RATE) || Math.round((results.gateway?.rps ?? 400) / 2);
+      say(`end to end, temporal mode, at a steady ${rate} traces/s for ${SECONDS} s`);
+      results.endToEndHalfRate_temporal = await endToEndAtRate(db, rate);
+    }
     await Promise.all([stop(worker.child), stop(gateway.child)]);
   }
 }
@@ -251,10 +322,12 @@ const ratio = (a, b) => Math.round((a / b) * 100) / 100;
 const lines = [`Machine: ${results.machine}; ${CONNECTIONS} connections, ${SECONDS} s per load phase.`];
 if (results.gateway) {
   results.ratios = {
-    gatewayVsRawTemporal: ratio(results.gateway.rps, results.rawTemporal.rate),
-    gatewayVsBareFastify: ratio(results.gateway.rps, results.bareFastify.rps),
-    invalidBodyVsBareFastify: ratio(results.invalidBody.rps, results.bareFastify.rps),
-    badKeyVsBareFastify: ratio(results.badKey.rps, results.bareFastify.rps),
+    ...results.ratios,
+    gatewayOverRawTemporalStarts: ratio(results.gateway.rps, results.rawTemporal.rate),
+    gatewayOverBareFastify: ratio(results.gateway.rps, results.bareFastify.rps),
+    gatewayOverTemporalFloor: ratio(results.gateway.rps, results.temporalFloor.rate),
+    invalidBodyOverBareFastify: ratio(results.invalidBody.rps, results.bareFastify.rps),
+    badKeyOverBareFastify: ratio(results.badKey.rps, results.bareFastify.rps),
   };
   const row = (name, r) => `| ${name} | ${r.rps} | ${r.p50} | ${r.p97_5} | ${r.p99} | ${r.non2xx} | ${r.errors} |`;
   const raw = (name, r) => `| ${name} | ${Math.round(r.rate)} | | | ${Math.round(r.p99 ?? 0)} | | ${r.errors} |`;
@@ -269,13 +342,15 @@ if (results.gateway) {
     row(`gateway at half rate (${results.halfRate.targetRps}/s)`, results.halfRate),
     raw("(b) raw Temporal starts", results.rawTemporal),
     raw("(b) raw Temporal starts at half rate", results.rawTemporalHalfRate),
+    raw("B0: no-op workflows completed", results.temporalFloor),
     "",
     "| ratio | value |",
     "|---|---|",
-    `| gateway / raw Temporal starts | ${results.ratios.gatewayVsRawTemporal} |`,
-    `| gateway / bare Fastify | ${results.ratios.gatewayVsBareFastify} |`,
-    `| schema errors / bare Fastify | ${results.ratios.invalidBodyVsBareFastify} |`,
-    `| bad key / bare Fastify | ${results.ratios.badKeyVsBareFastify} |`,
+    `| gateway / raw Temporal starts | ${results.ratios.gatewayOverRawTemporalStarts} |`,
+    `| gateway / bare Fastify | ${results.ratios.gatewayOverBareFastify} |`,
+    `| gateway / B0 no-op workflows | ${results.ratios.gatewayOverTemporalFloor} |`,
+    `| schema errors / bare Fastify | ${results.ratios.invalidBodyOverBareFastify} |`,
+    `| bad key / bare Fastify | ${results.ratios.badKeyOverBareFastify} |`,
     "",
     `Gateway peak RSS under load: ${results.gatewayPeakRssMiB} MiB.`,
   );
@@ -283,15 +358,19 @@ if (results.gateway) {
 if (results.workerStart) {
   lines.push(`Worker ready: ${results.workerStart.prebuiltBundleMs} ms from the prebuilt bundle, ${results.workerStart.bundlingAtStartMs} ms bundling at start.`);
 }
-if (results.endToEnd_temporal) {
-  const e2e = (name, r) => `| ${name} | ${r.persisted}/${r.traces} | ${r.perSecond} | ${r.latencyP50} | ${r.latencyP99} | ${r.workerPeakRssMiB} | ${r.gatewayPeakRssMiB} |`;
-  results.legacyVsTemporalEndToEnd = ratio(results.endToEnd_redis.perSecond, results.endToEnd_temporal.perSecond);
+if (results.endToEnd_temporal && results.endToEnd_redis) {
+  const e2e = (name, r) =>
+    `| ${name} | ${r.traces} | ${r.accepted} | ${r.persisted} | ${r.perSecond} | ${r.latencyP50} | ${r.latencyP99} | ${r.workerPeakRssMiB ?? ""} | ${r.gatewayPeakRssMiB ?? ""} |`;
+  results.ratios = { ...results.ratios, endToEndTemporalOverRedis: ratio(results.endToEnd_temporal.perSecond, results.endToEnd_redis.perSecond) };
   lines.push(
     "",
-    "| end to end | traces | persisted/s | ingest→persisted p50 ms | p99 ms | worker peak RSS MiB | gateway peak RSS MiB |",
-    "|---|---|---|---|---|---|---|",
-    e2e("Temporal mode", results.endToEnd_temporal),
-    e2e("legacy Redis mode", results.endToEnd_redis),
+    "| end to end | sent | accepted | persisted | persisted/s | 202→persisted p50 ms | p99 ms | worker peak RSS MiB | gateway peak RSS MiB |",
+    "|---|---|---|---|---|---|---|---|---|",
+    e2e("burst, Temporal mode", results.endToEnd_temporal),
+    e2e("burst, legacy Redis mode", results.endToEnd_redis),
+    ...(results.endToEndHalfRate_temporal ? [e2e(`steady ${results.endToEndHalfRate_temporal.rate}/s, Temporal mode`, results.endToEndHalfRate_temporal)] : []),
+    "",
+    `End to end, Temporal over Redis: ${results.ratios.endToEndTemporalOverRedis}.`,
   );
 }
 mkdirSync("bench/results", { recursive: true });

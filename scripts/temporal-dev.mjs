@@ -61,7 +61,21 @@ export function findTemporalBinary({ log = console.error } = {}) {
   return cached;
 }
 
-/** True when a Temporal frontend answers; the namespace is registered if it is missing. */
+/** Custom search attributes the project's workflows carry (ingest batches: their project). */
+export const SEARCH_ATTRIBUTES = { ProjectId: "Keyword" };
+const KEYWORD = 2; // temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD
+
+/**
+ * Dynamic config for the dev server: the CLI turns on a test-only setting that refreshes the
+ * search-attribute cache on every read (costly at ingest rates); the project registers its
+ * attributes at start instead, so it is turned off.
+ */
+export const DEV_SERVER_DYNAMIC_CONFIG = { "system.forceSearchAttributesCacheRefreshOnRead": false };
+
+/**
+ * True when a Temporal frontend answers; the namespace and the project's search attributes are
+ * registered if they are missing.
+ */
 export async function temporalAnswers(address, namespace, timeoutMs = 2000) {
   let connection;
   try {
@@ -73,6 +87,11 @@ export async function temporalAnswers(address, namespace, timeoutMs = 2000) {
       } catch (error) {
         if (error?.code !== 5 /* NOT_FOUND */) throw error;
         await service.registerNamespace({ namespace, workflowExecutionRetentionPeriod: { seconds: 86400 } });
+      }
+      const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
+      const missing = Object.keys(SEARCH_ATTRIBUTES).filter((name) => !(name in (customAttributes ?? {})));
+      if (missing.length > 0) {
+        await connection.operatorService.addSearchAttributes({ namespace, searchAttributes: Object.fromEntries(missing.map((name) => [name, KEYWORD])) });
       }
     });
     return true;
@@ -94,6 +113,8 @@ export async function ensureTemporal({ address, namespace, dbFile, uiPort, log =
   const [host, port] = splitAddress(address);
   const binary = findTemporalBinary({ log });
   const args = ["server", "start-dev", "--ip", host, "--port", port, "--namespace", namespace, "--log-level", "error"];
+  for (const [name, type] of Object.entries(SEARCH_ATTRIBUTES)) args.push("--search-attribute", `${name}=${type}`);
+  for (const [key, value] of Object.entries(DEV_SERVER_DYNAMIC_CONFIG)) args.push("--dynamic-config-value", `${key}=${JSON.stringify(value)}`);
   if (dbFile) {
     mkdirSync(dirname(dbFile), { recursive: true });
     args.push("--db-filename", dbFile);

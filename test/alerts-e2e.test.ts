@@ -52,10 +52,16 @@ for (const mode of ["temporal", "redis"] as const) {
     t.ok(verifyStandardWebhook(channel.secret as string, resolved));
     t.not(resolved.headers["webhook-id"], firing.headers["webhook-id"], "each notification has its own id");
 
-    const history = (await (await api(`/v1/alerts/${alert.id}/history`)).json()) as { data: Array<Record<string, unknown>> };
+    // The worker records a delivery right after the receiver answered it: wait for that record.
+    type History = { data: Array<Record<string, unknown>> };
+    const sent = (history: History) => history.data.filter((h) => h.kind === "DELIVERY" && h.status === "SENT").length;
+    const history = await waitFor(async () => {
+      const read = (await (await api(`/v1/alerts/${alert.id}/history`)).json()) as History;
+      return sent(read) >= 2 ? read : undefined;
+    }, 10_000, "both deliveries recorded");
     const transitions = history.data.filter((h) => h.kind === "TRANSITION").map((h) => `${h.previousState}→${h.newState}`).reverse();
     t.same(transitions, ["INACTIVE→FIRING", "FIRING→RESOLVED"]);
-    t.equal(history.data.filter((h) => h.kind === "DELIVERY" && h.status === "SENT").length, 2);
+    t.equal(sent(history), 2);
     t.equal(receiver.received.length, 2, "one message per notification");
   });
 }

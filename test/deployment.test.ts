@@ -19,6 +19,7 @@ interface Service {
   depends_on?: Record<string, { condition: string }>;
   healthcheck?: { test: string[] };
   restart?: string;
+  command?: string[];
   volumes?: string[];
 }
 const compose = parse(read("docker-compose.yml"), { merge: true }) as { services: Record<string, Service> };
@@ -41,7 +42,7 @@ const appVariables = documented(appSection!);
 const schemaVariables = new Set([...Object.keys(GatewayEnv.properties), ...Object.keys(WorkerEnv.properties)]);
 
 t.test("compose has every service, and workers scale", async (t) => {
-  t.same(Object.keys(services).sort(), ["gateway", "migrate", "postgres", "redis", "temporal", "temporal-ui", "worker"]);
+  t.same(Object.keys(services).sort(), ["gateway", "migrate", "postgres", "redis", "temporal", "temporal-setup", "temporal-ui", "worker"]);
   for (const [name, service] of Object.entries(services)) t.notOk(service.container_name, `${name}: no fixed container name`);
   t.notOk(services.worker!.ports, "workers publish no port");
   t.same(services.gateway!.ports, ["${GATEWAY_PUBLISHED_PORT:-8080}:8080"], "only the public port is published");
@@ -51,7 +52,12 @@ t.test("compose has every service, and workers scale", async (t) => {
   t.match(services.temporal!.image, /^temporalio\/auto-setup:/);
   t.equal(services.temporal!.environment!.DEFAULT_NAMESPACE, "${TEMPORAL_NAMESPACE:-cognobserve}");
   t.ok(services.temporal!.volumes!.includes("./temporal-config:/etc/temporal/config/dynamicconfig"));
-  t.match(parse(read("temporal-config/development.yaml")), { "frontend.enableClientVersionCheck": [{ value: false }] });
+  t.match(parse(read("temporal-config/development.yaml")), {
+    "frontend.enableClientVersionCheck": [{ value: false }],
+    "system.forceSearchAttributesCacheRefreshOnRead": [{ value: false }],
+  });
+  t.match(services["temporal-setup"]!.command, ["operator", "search-attribute", "create", "--address", "temporal:7233", "--namespace", "${TEMPORAL_NAMESPACE:-cognobserve}", "--name", "ProjectId", "--type", "Keyword"]);
+  t.same(services.gateway!.depends_on!["temporal-setup"], { condition: "service_completed_successfully" }, "batches start once ProjectId is registered");
 });
 
 t.test("dependencies wait for what they need", async (t) => {

@@ -52,12 +52,20 @@ t.test("legacy mode: POST → Redis → worker → PostgreSQL, with costs", asyn
     t.match(dead.find((d) => typeof d.item === "object"), { item: { workflowId: "trace-e2e-bad" }, error: /^invalid item: .*spans is required/, attempts: 1 });
   });
 
-  t.test("the same id while queued is a duplicate", async (t) => {
+  t.test("the same id sent again while queued is kept: both parts merge into the stored trace", async (t) => {
     await stack.worker!.stop();
     const queued = sampleTrace();
-    t.notOk(((await (await stack.api("/v1/traces", { method: "POST", body: queued })).json()) as { duplicate?: boolean }).duplicate);
-    t.equal(((await (await stack.api("/v1/traces", { method: "POST", body: queued })).json()) as { duplicate?: boolean }).duplicate, true);
-    t.equal(await redis.llen(keys.traces.pending), 1);
+    const part = { ...queued, spans: [{ id: "span-later", name: "tool", startTime: queued.timestamp }] };
+    t.equal((await stack.api("/v1/traces", { method: "POST", body: queued })).status, 202);
+    t.equal((await stack.api("/v1/traces", { method: "POST", body: part })).status, 202);
+    t.equal(await redis.llen(keys.traces.pending), 2);
+    await stack.startWorker();
+    const merged = await waitFor(async () => {
+      const response = await stack.api(`/v1/traces/${queued.id}`);
+      const body = response.status === 200 ? ((await response.json()) as { spans: Array<{ id: string }> }) : undefined;
+      return body && body.spans.length === 3 ? body : undefined;
+    }, 20_000, "both parts stored");
+    t.same(merged.spans.map((s) => s.id).sort(), ["span-later", "span-llm", "span-root"]);
   });
 });
 

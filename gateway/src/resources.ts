@@ -26,6 +26,7 @@ export interface GatewayOptions {
   secret: string;
   maxBodyBytes: number;
   allowPrivateUrls: boolean;
+  maxItemBytes?: number;
   logger?: FastifyBaseLogger;
 }
 
@@ -36,7 +37,8 @@ export interface GatewayOptions {
 export async function openGateway(options: GatewayOptions): Promise<Gateway> {
   const { db, handoff, allowPrivateUrls, maxBodyBytes, logger } = options;
   const notifier = createNotifier({ allowPrivateUrls });
-  const publicServer = await buildPublicServer({ db, handoff, notifier, allowPrivateUrls, maxBodyBytes }, logger);
+  const ingestLimits = options.maxItemBytes === undefined ? undefined : { maxItemBytes: options.maxItemBytes };
+  const publicServer = await buildPublicServer({ db, handoff, notifier, allowPrivateUrls, maxBodyBytes, ...(ingestLimits && { ingestLimits }) }, logger);
   const internalServer = await buildInternalServer({ db, secret: options.secret, maxBodyBytes }, logger?.child({ api: "internal" }));
   return {
     db,
@@ -46,6 +48,7 @@ export async function openGateway(options: GatewayOptions): Promise<Gateway> {
     publicServer,
     internalServer,
     async close() {
+      // Requests in flight are answered (their batches flushed) before the handoff closes.
       await publicServer.close();
       await internalServer.close();
       await handoff.close();

@@ -22,10 +22,11 @@ if (config.INIT_PROJECT_ID) {
 
 const gateway = await openGateway({
   db,
-  handoff: createHandoff(config),
+  handoff: createHandoff(config, logger),
   secret: config.INTERNAL_API_SECRET,
   maxBodyBytes: config.MAX_BODY_BYTES,
   allowPrivateUrls: config.NOTIFICATIONS_ALLOW_PRIVATE_URLS,
+  maxItemBytes: config.INGEST_MAX_ITEM_BYTES,
   logger,
 });
 await gateway.internalServer.listen({ host: config.INTERNAL_HOST, port: config.INTERNAL_PORT });

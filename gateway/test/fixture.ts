@@ -8,10 +8,13 @@ import { TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, uniqueTaskQueue } from "../../tes
 
 export const INTERNAL_SECRET = "test-internal-secret-with-enough-length";
 export const MAX_BODY_BYTES = 256 * 1024;
+export const MAX_ITEM_BYTES = 64 * 1024;
+/** Long enough that items sent together share a batch even on a busy machine. */
+export const BATCH_WAIT_MS = 25;
 
 /**
  * The gateway's two apps on a database of their own, starting real workflows on a task queue
- * no worker polls (so they stay open, which the duplicate tests rely on).
+ * no worker polls (so they stay open: receipts show their items pending).
  */
 export async function gatewayFixture(
   t: Test,
@@ -27,12 +30,14 @@ export async function gatewayFixture(
     taskQueue,
     // Generous for a busy test machine; the unreachable case fails fast on its own deadline.
     timeoutMs: options.temporalAddress ? 1500 : 10_000,
+    batch: { waitMs: BATCH_WAIT_MS, maxItems: 500, maxBytes: 256 * 1024 },
   });
   const gateway = await openGateway({
     db: connectDb(database.url, 5),
     handoff,
     secret: INTERNAL_SECRET,
     maxBodyBytes: MAX_BODY_BYTES,
+    maxItemBytes: MAX_ITEM_BYTES,
     // Tests receive notifications on loopback.
     allowPrivateUrls: options.allowPrivateUrls ?? true,
   });

@@ -1,18 +1,38 @@
 import t from "tap";
 import { sampleScore, sampleTrace } from "../../test/support/samples.js";
-import { DEAD_TEMPORAL_ADDRESS } from "../../test/support/temporal.js";
-import { gatewayFixture, MAX_BODY_BYTES } from "./fixture.js";
+import { Client, Connection } from "@temporalio/client";
+import { projectIdSearchAttribute } from "@cognobserve/shared/workflows";
+import { DEAD_TEMPORAL_ADDRESS, TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE } from "../../test/support/temporal.js";
+import { gatewayFixture, MAX_BODY_BYTES, MAX_ITEM_BYTES } from "./fixture.js";
+
+const batchId = (projectId: string) => new RegExp(`^ingest-${projectId}-[0-9a-f-]{36}$`);
 
 t.test("POST /v1/traces", async (t) => {
   const { app, auth, project } = await gatewayFixture(t);
   const post = (payload: unknown, headers: Record<string, string> = auth()) =>
     app.inject({ method: "POST", url: "/v1/traces", headers, payload: payload as object });
+  const connection = await Connection.connect({ address: TEMPORAL_ADDRESS });
+  t.teardown(() => connection.close());
+  const temporal = new Client({ connection, namespace: TEMPORAL_NAMESPACE });
 
-  t.test("202 with the id and the workflow id", async (t) => {
+  t.test("202 with the id and the id of the batch workflow holding it", async (t) => {
     const trace = sampleTrace();
     const response = await post(trace);
     t.equal(response.statusCode, 202);
-    t.same(response.json(), { id: trace.id, workflowId: `trace-${project.id}-${trace.id}` });
+    t.same(Object.keys(response.json()), ["id", "workflowId"]);
+    t.equal(response.json().id, trace.id);
+    t.match(response.json().workflowId, batchId(project.id));
+    const described = await temporal.workflow.getHandle(response.json().workflowId).describe();
+    t.equal(described.type, "ingestBatchWorkflow");
+    t.equal(described.typedSearchAttributes.get(projectIdSearchAttribute), project.id, "the batch carries its project");
+    t.same(described.memo, { projectId: project.id, items: [{ id: trace.id, type: "trace" }] });
+  });
+
+  t.test("items sent at the same time share a batch workflow", async (t) => {
+    const responses = await Promise.all(Array.from({ length: 20 }, () => post(sampleTrace())));
+    t.same([...new Set(responses.map((r) => r.statusCode))], [202]);
+    const batches = new Set(responses.map((r) => r.json().workflowId));
+    t.ok(batches.size < 20, `20 requests → ${batches.size} batch workflow(s)`);
   });
 
   t.test("assigns an id when none is sent", async (t) => {
@@ -22,12 +42,23 @@ t.test("POST /v1/traces", async (t) => {
     t.match(response.json().id, /^[0-9a-f-]{36}$/);
   });
 
-  t.test("the same id while its workflow runs: 202 duplicate, no second run", async (t) => {
+  t.test("the same id while its first batch runs: accepted again, never dropped as a duplicate", async (t) => {
     const trace = sampleTrace();
-    t.equal((await post(trace)).statusCode, 202);
-    const again = await post(trace);
-    t.equal(again.statusCode, 202);
-    t.equal(again.json().duplicate, true);
+    const first = await post(trace);
+    const again = await post({ ...trace, spans: [{ id: "later-span", name: "tool", startTime: trace.timestamp }] });
+    t.same([first.statusCode, again.statusCode], [202, 202]);
+    t.notOk("duplicate" in again.json());
+    t.not(again.json().workflowId, first.json().workflowId, "its own batch, merged into the stored trace by the worker");
+  });
+
+  t.test("413 for an item that grows over the per-item limit once re-serialised", async (t) => {
+    // 1e9 is 3 bytes in the body and 10 once serialised again: under the body limit, over the item limit.
+    const numbers = Array.from({ length: Math.floor(MAX_ITEM_BYTES / 4) }, () => 1e9);
+    const body = JSON.stringify(sampleTrace({ metadata: { numbers } })).replace(/1000000000/g, "1e9");
+    t.ok(body.length < MAX_BODY_BYTES);
+    const response = await post(body, { ...auth(), "content-type": "application/json" });
+    t.equal(response.statusCode, 413);
+    t.match(response.json().message, new RegExp(`over the limit of ${MAX_ITEM_BYTES} bytes per item`));
   });
 
   t.test("accepts nulls, unicode and a body projectId equal to the key's", async (t) => {
@@ -104,16 +135,17 @@ t.test("POST /v1/traces", async (t) => {
     const response = await post([good, { name: "no timestamp" }, sampleTrace({ projectId: "elsewhere" })]);
     t.equal(response.statusCode, 207);
     const { results } = response.json();
-    t.match(results[0], { index: 0, status: 202, id: good.id, workflowId: `trace-${project.id}-${good.id}` });
+    t.match(results[0], { index: 0, status: 202, id: good.id, workflowId: batchId(project.id) });
     t.match(results[1], { index: 1, status: 400, message: /^\[1\]\.timestamp is required/ });
     t.match(results[2], { index: 2, status: 403 });
   });
 
-  t.test("a batch of 100 is accepted whole", async (t) => {
+  t.test("a request of 100 is accepted whole, in one batch workflow", async (t) => {
     const response = await post(Array.from({ length: 100 }, () => sampleTrace()));
     t.equal(response.statusCode, 207);
-    const statuses = new Set(response.json().results.map((r: { status: number }) => r.status));
-    t.same([...statuses], [202]);
+    const results = response.json().results as Array<{ status: number; workflowId: string }>;
+    t.same([...new Set(results.map((r) => r.status))], [202]);
+    t.equal(new Set(results.map((r) => r.workflowId)).size, 1);
   });
 });
 
@@ -126,7 +158,7 @@ t.test("POST /v1/scores", async (t) => {
       const score = sampleScore({ value });
       const response = await post(score);
       t.equal(response.statusCode, 202, String(value));
-      t.same(response.json(), { id: score.id, workflowId: `score-${project.id}-${score.id}` });
+      t.match(response.json(), { id: score.id, workflowId: batchId(project.id) });
     }
   });
 

@@ -7,7 +7,7 @@ import { deleteRedisKeys, TEST_REDIS_URL } from "../../test/support/stack.js";
 import { uniqueTaskQueue } from "../../test/support/temporal.js";
 import { gatewayFixture } from "./fixture.js";
 
-t.test("legacy mode: items go onto the Redis list, once", async (t) => {
+t.test("legacy mode: items go onto the Redis list; a re-send is queued again, never dropped", async (t) => {
   const prefix = `${uniqueTaskQueue("redis")}:`;
   const handoff = createRedisHandoff({ url: TEST_REDIS_URL, keyPrefix: prefix, timeoutMs: 2000 });
   const { app, auth, project } = await gatewayFixture(t, { handoff });
@@ -25,8 +25,12 @@ t.test("legacy mode: items go onto the Redis list, once", async (t) => {
   t.match(JSON.parse(raw!), { workflowId: `trace-${project.id}-${trace.id}`, input: { id: trace.id, projectId: project.id, spans: trace.spans } });
 
   const again = await app.inject({ method: "POST", url: "/v1/traces", headers: auth(), payload: trace });
-  t.equal(again.json().duplicate, true, "the same id while queued is a duplicate");
-  t.equal(await redis.llen(keys.traces.pending), 1);
+  t.same([again.statusCode, again.json()], [202, { id: trace.id, workflowId: `trace-${project.id}-${trace.id}` }]);
+  t.equal(await redis.llen(keys.traces.pending), 2, "the worker merges both into one stored trace");
+
+  const receipt = await app.inject({ method: "GET", url: `/v1/ingestions/trace-${project.id}-${trace.id}`, headers: auth() });
+  t.equal(receipt.statusCode, 404);
+  t.match(receipt.json().message, /receipts are kept by Temporal/);
 
   const ready = await app.inject({ method: "GET", url: "/health/ready" });
   t.same(ready.json(), { status: "ok", checks: { database: "ok", redis: "ok" } });

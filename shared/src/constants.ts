@@ -13,6 +13,8 @@ export const TEMPORAL = {
  * of expiring unprocessed.
  */
 export const WORKFLOW_TIMEOUTS = {
+  /** A step first runs locally (LOCAL_ATTEMPTS tries of LOCAL_ATTEMPT each, LOCAL_BUDGET in all), then as a regular activity. */
+  BATCH: { LOCAL_ATTEMPTS: 4, LOCAL_ATTEMPT: "5s", LOCAL_BUDGET: "15s", ACTIVITY: "30s", RETRY_BUDGET: "5m" },
   TRACE: { ACTIVITY: "30s", RETRY_BUDGET: "5m" },
   SCORE: { ACTIVITY: "30s", RETRY_BUDGET: "2m" },
   ALERT: { ACTIVITY: "10s" },
@@ -50,8 +52,6 @@ export function redisKeys(prefix = "") {
   return {
     traces: queue(QUEUE_KEYS.TRACES),
     scores: queue(QUEUE_KEYS.SCORES),
-    /** Set by the gateway while an item is queued: the same id again is a duplicate. */
-    queued: (workflowId: string) => `${prefix}cognobserve:queued:${workflowId}`,
     /** A worker's heartbeat; its processing lists are recovered once this expires. */
     workerAlive: (workerId: string) => `${prefix}cognobserve:worker:${workerId}`,
     /** Held for one interval by whichever worker evaluates an alert (legacy alerting). */

@@ -45,6 +45,13 @@ export const GatewayEnv = Type.Object({
   INTERNAL_PORT: Port(8081),
   MAX_BODY_BYTES: Type.Integer({ minimum: 1024, maximum: 100 * 1024 * 1024, default: 1_048_576 }),
   DISPATCH_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 5000 }),
+  /** How long an accepted item waits for others to share its batch workflow (Temporal mode). */
+  INGEST_BATCH_WAIT_MS: Type.Integer({ minimum: 0, maximum: 1000, default: 5 }),
+  INGEST_BATCH_MAX_ITEMS: Type.Integer({ minimum: 1, maximum: 1000, default: 500 }),
+  /** Serialized bytes per batch: well under Temporal's 512 KB payload warning and 2 MB limit. */
+  INGEST_BATCH_MAX_BYTES: Type.Integer({ minimum: 1024, maximum: 1_500_000, default: 262_144 }),
+  /** Largest item once serialized (an item alone in its batch); larger → 413. */
+  INGEST_MAX_ITEM_BYTES: Type.Integer({ minimum: 1024, maximum: 1_900_000, default: 1_500_000 }),
   INIT_PROJECT_ID: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: "^[A-Za-z0-9_-]+$" })),
   INIT_PROJECT_NAME: Type.Optional(Type.String({ minLength: 1 })),
   INIT_PROJECT_API_KEY: Type.Optional(Type.String({ minLength: 16 })),

@@ -3,6 +3,7 @@ export * from "./schemas/common.js";
 export * from "./schemas/trace.js";
 export * from "./schemas/score.js";
 export * from "./schemas/alert.js";
+export * from "./schemas/ingest.js";
 export * from "./validation.js";
 export * from "./ingest-checks.js";
 export { isDate, isDateTime } from "./formats.js";

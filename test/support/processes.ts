@@ -16,7 +16,10 @@ export function freePort(): Promise<number> {
   });
 }
 
+const STOP_TIMEOUT_MS = 60_000;
+
 export interface RunningProcess {
+  script: string;
   child: ChildProcess;
   output: string[];
   /** SIGTERM, then the exit code (or signal name). */
@@ -29,11 +32,19 @@ export function startProcess(script: string, env: Record<string, string>, ready:
   const output: string[] = [];
   const exited = new Promise<number | string>((resolve) => child.once("exit", (code, signal) => resolve(code ?? signal ?? "unknown")));
   const running: RunningProcess = {
+    script,
     child,
     output,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
-      return exited;
+      // A process that ignores SIGTERM is a bug worth seeing: show its last words, then kill it.
+      const timer = setTimeout(() => {
+        process.stderr.write(`${script} still running ${STOP_TIMEOUT_MS} ms after SIGTERM; last output:\n${output.slice(-20).join("\n")}\n`);
+        child.kill("SIGKILL");
+      }, STOP_TIMEOUT_MS);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
     },
   };
   return new Promise((resolve, reject) => {

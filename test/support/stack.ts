@@ -36,6 +36,8 @@ export async function startStack(t: Test, extraEnv: Record<string, string> = {},
   };
   const processes: RunningProcess[] = [];
   t.teardown(async () => {
+    // Workers first: they finish what they hold through the gateway's internal API.
+    await Promise.all(processes.filter((p) => p.script.startsWith("worker")).map((p) => p.stop()));
     await Promise.all(processes.map((p) => p.stop()));
     await deleteRedisKeys(env.REDIS_KEY_PREFIX);
   });

@@ -4,88 +4,106 @@ import { resolvePrice } from "../pricing/prices.js";
 import { projectPrices } from "./model-prices.js";
 
 /**
- * Prices every span of a trace that has a model and token counts and no cost from the client.
- * The arithmetic runs in PostgreSQL numeric, so stored costs are exact. Unknown models get no
- * cost. Idempotent: it recomputes from the stored spans each time.
+ * Locks the given traces' rows in id order. Every transaction that changes a trace's spans or
+ * summaries takes these locks first, in the same order, so concurrent batches that share traces
+ * wait for each other instead of deadlocking, and each trace's summary is computed by one at a time.
  */
-export async function calculateTraceCosts(db: Db, projectId: string, traceId: string): Promise<{ pricedCount: number }> {
-  const spans = await db
-    .selectFrom("spans")
-    .select(["id", "model", "start_time", "prompt_tokens", "completion_tokens"])
+async function lockTraces(tx: Db, projectId: string, traceIds: string[]): Promise<string[]> {
+  const rows = await tx
+    .selectFrom("traces")
+    .select("id")
     .where("project_id", "=", projectId)
-    .where("trace_id", "=", traceId)
-    .where("model", "is not", null)
-    .where((eb) => eb.or([eb("cost_source", "is", null), eb("cost_source", "!=", "client")]))
+    .where("id", "in", traceIds)
+    .orderBy("id")
+    .forUpdate()
     .execute();
-  if (spans.length === 0) return { pricedCount: 0 };
-
-  const overrides = await projectPrices(db, projectId);
-  const rows = spans.map((span) => {
-    const hasTokens = span.prompt_tokens !== null || span.completion_tokens !== null;
-    const price = hasTokens ? resolvePrice(overrides, span.model!, span.start_time) : undefined;
-    return sql`(${span.id}::text, ${price?.inputPrice ?? null}::numeric, ${price?.outputPrice ?? null}::numeric, ${price?.cachedInputPrice ?? price?.inputPrice ?? null}::numeric)`;
-  });
-
-  // Cached prompt tokens are billed at the cached rate, the rest of the prompt at the input rate.
-  const result = await sql`
-    update spans s set
-      input_cost = (greatest(coalesce(s.prompt_tokens, 0) - coalesce(s.cached_prompt_tokens, 0), 0) * p.input_price
-                    + coalesce(s.cached_prompt_tokens, 0) * p.cached_price) / 1000000,
-      output_cost = coalesce(s.completion_tokens, 0) * p.output_price / 1000000,
-      total_cost = (greatest(coalesce(s.prompt_tokens, 0) - coalesce(s.cached_prompt_tokens, 0), 0) * p.input_price
-                    + coalesce(s.cached_prompt_tokens, 0) * p.cached_price
-                    + coalesce(s.completion_tokens, 0) * p.output_price) / 1000000,
-      cost_source = case when p.input_price is null then null else 'computed' end
-    from (values ${sql.join(rows)}) as p(span_id, input_price, output_price, cached_price)
-    where s.project_id = ${projectId} and s.trace_id = ${traceId} and s.id = p.span_id
-      and s.cost_source is distinct from 'client'
-    returning p.input_price is not null as priced`.execute(db);
-  return { pricedCount: (result.rows as Array<{ priced: boolean }>).filter((r) => r.priced).length };
+  return rows.map((r) => r.id);
 }
 
 /**
- * Brings daily_costs up to date with one trace's spans. Each trace's last contribution per
+ * Prices every span of the given traces that has a model and token counts and no cost from the
+ * client. The arithmetic runs in PostgreSQL numeric, so stored costs are exact. Unknown models
+ * get no cost. Idempotent: it recomputes from the stored spans each time.
+ */
+export async function calculateTraceCosts(db: Db, projectId: string, traceIds: string[]): Promise<{ pricedCount: number }> {
+  if (traceIds.length === 0) return { pricedCount: 0 };
+  return db.transaction().execute(async (tx) => {
+    const locked = await lockTraces(tx, projectId, traceIds);
+    if (locked.length === 0) return { pricedCount: 0 };
+    const spans = await tx
+      .selectFrom("spans")
+      .select(["trace_id", "id", "model", "start_time", "prompt_tokens", "completion_tokens"])
+      .where("project_id", "=", projectId)
+      .where("trace_id", "in", locked)
+      .where("model", "is not", null)
+      .where((eb) => eb.or([eb("cost_source", "is", null), eb("cost_source", "!=", "client")]))
+      .execute();
+    if (spans.length === 0) return { pricedCount: 0 };
+
+    const overrides = await projectPrices(tx, projectId);
+    const rows = spans.map((span) => {
+      const hasTokens = span.prompt_tokens !== null || span.completion_tokens !== null;
+      const price = hasTokens ? resolvePrice(overrides, span.model!, span.start_time) : undefined;
+      return sql`(${span.trace_id}::text, ${span.id}::text, ${price?.inputPrice ?? null}::numeric, ${price?.outputPrice ?? null}::numeric, ${price?.cachedInputPrice ?? price?.inputPrice ?? null}::numeric)`;
+    });
+
+    // Cached prompt tokens are billed at the cached rate, the rest of the prompt at the input rate.
+    const result = await sql`
+      update spans s set
+        input_cost = (greatest(coalesce(s.prompt_tokens, 0) - coalesce(s.cached_prompt_tokens, 0), 0) * p.input_price
+                      + coalesce(s.cached_prompt_tokens, 0) * p.cached_price) / 1000000,
+        output_cost = coalesce(s.completion_tokens, 0) * p.output_price / 1000000,
+        total_cost = (greatest(coalesce(s.prompt_tokens, 0) - coalesce(s.cached_prompt_tokens, 0), 0) * p.input_price
+                      + coalesce(s.cached_prompt_tokens, 0) * p.cached_price
+                      + coalesce(s.completion_tokens, 0) * p.output_price) / 1000000,
+        cost_source = case when p.input_price is null then null else 'computed' end
+      from (values ${sql.join(rows)}) as p(trace_id, span_id, input_price, output_price, cached_price)
+      where s.project_id = ${projectId} and s.trace_id = p.trace_id and s.id = p.span_id
+        and s.cost_source is distinct from 'client'
+      returning p.input_price is not null as priced`.execute(tx);
+    return { pricedCount: (result.rows as Array<{ priced: boolean }>).filter((r) => r.priced).length };
+  });
+}
+
+/**
+ * Brings daily_costs up to date with the given traces' spans. Each trace's last contribution per
  * (day, model) is kept in cost_contributions; only the difference is added, so running this
- * twice, or after the trace's spans changed, leaves exact totals. Concurrent traces of the same
+ * twice, or after a trace's spans changed, leaves exact totals. Concurrent batches of the same
  * day meet in single-row atomic increments, taken in a fixed order so they cannot deadlock.
  */
-export async function updateCostSummaries(db: Db, projectId: string, traceId: string): Promise<{ days: string[] }> {
+export async function updateCostSummaries(db: Db, projectId: string, traceIds: string[]): Promise<{ days: string[] }> {
+  if (traceIds.length === 0) return { days: [] };
   return db.transaction().execute(async (tx) => {
     // One run per trace at a time (a retry may overlap a run that timed out).
-    const trace = await tx
-      .selectFrom("traces")
-      .select("id")
-      .where("project_id", "=", projectId)
-      .where("id", "=", traceId)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!trace) return { days: [] };
+    const locked = await lockTraces(tx, projectId, traceIds);
+    if (locked.length === 0) return { days: [] };
 
     const current = sql`
-      select (start_time at time zone 'UTC')::date as date, model,
+      select trace_id, (start_time at time zone 'UTC')::date as date, model,
              coalesce(sum(prompt_tokens), 0)::bigint as prompt_tokens,
              coalesce(sum(completion_tokens), 0)::bigint as completion_tokens,
              coalesce(sum(total_tokens), 0)::bigint as total_tokens,
              coalesce(sum(total_cost), 0)::numeric as total_cost,
              count(*)::bigint as span_count
       from spans
-      where project_id = ${projectId} and trace_id = ${traceId} and model is not null
-      group by 1, 2`;
+      where project_id = ${projectId} and trace_id = any(${locked}::text[]) and model is not null
+      group by 1, 2, 3`;
 
     const changed = await sql<{ date: string }>`
       with cur as (${current}),
       prev as (
-        select date, model, prompt_tokens, completion_tokens, total_tokens, total_cost, span_count
-        from cost_contributions where project_id = ${projectId} and trace_id = ${traceId}
+        select trace_id, date, model, prompt_tokens, completion_tokens, total_tokens, total_cost, span_count
+        from cost_contributions where project_id = ${projectId} and trace_id = any(${locked}::text[])
       ),
       delta as (
         select coalesce(cur.date, prev.date) as date, coalesce(cur.model, prev.model) as model,
-               coalesce(cur.prompt_tokens, 0) - coalesce(prev.prompt_tokens, 0) as prompt_tokens,
-               coalesce(cur.completion_tokens, 0) - coalesce(prev.completion_tokens, 0) as completion_tokens,
-               coalesce(cur.total_tokens, 0) - coalesce(prev.total_tokens, 0) as total_tokens,
-               coalesce(cur.total_cost, 0) - coalesce(prev.total_cost, 0) as total_cost,
-               coalesce(cur.span_count, 0) - coalesce(prev.span_count, 0) as span_count
-        from cur full join prev on cur.date = prev.date and cur.model = prev.model
+               sum(coalesce(cur.prompt_tokens, 0) - coalesce(prev.prompt_tokens, 0)) as prompt_tokens,
+               sum(coalesce(cur.completion_tokens, 0) - coalesce(prev.completion_tokens, 0)) as completion_tokens,
+               sum(coalesce(cur.total_tokens, 0) - coalesce(prev.total_tokens, 0)) as total_tokens,
+               sum(coalesce(cur.total_cost, 0) - coalesce(prev.total_cost, 0)) as total_cost,
+               sum(coalesce(cur.span_count, 0) - coalesce(prev.span_count, 0)) as span_count
+        from cur full join prev on cur.trace_id = prev.trace_id and cur.date = prev.date and cur.model = prev.model
+        group by 1, 2
       )
       insert into daily_costs as d (project_id, date, model, prompt_tokens, completion_tokens, total_tokens, total_cost, span_count)
       select ${projectId}, date, model, prompt_tokens, completion_tokens, total_tokens, total_cost, span_count
@@ -100,10 +118,10 @@ export async function updateCostSummaries(db: Db, projectId: string, traceId: st
         span_count = d.span_count + excluded.span_count
       returning date`.execute(tx);
 
-    await tx.deleteFrom("cost_contributions").where("project_id", "=", projectId).where("trace_id", "=", traceId).execute();
+    await tx.deleteFrom("cost_contributions").where("project_id", "=", projectId).where("trace_id", "in", locked).execute();
     await sql`
       insert into cost_contributions (project_id, trace_id, date, model, prompt_tokens, completion_tokens, total_tokens, total_cost, span_count)
-      select ${projectId}, ${traceId}, date, model, prompt_tokens, completion_tokens, total_tokens, total_cost, span_count
+      select ${projectId}, trace_id, date, model, prompt_tokens, completion_tokens, total_tokens, total_cost, span_count
       from (${current}) as cur`.execute(tx);
     // A model that left every span of a day leaves an all-zero row behind.
     await tx.deleteFrom("daily_costs").where("project_id", "=", projectId).where("span_count", "=", "0").execute();

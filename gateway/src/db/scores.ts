@@ -14,6 +14,11 @@ function storedValue(value: ScoreValue): Pick<ScoresTable, "data_type" | "numeri
 
 /** Idempotent: the same score id again updates the stored score. */
 export async function upsertScore(db: Db, score: ScoreWorkflowInput): Promise<{ scoreId: string }> {
+  await writeScore(db, score);
+  return { scoreId: score.id };
+}
+
+export async function writeScore(db: Db, score: ScoreWorkflowInput): Promise<void> {
   const row = {
     project_id: score.projectId,
     id: score.id,
@@ -33,7 +38,6 @@ export async function upsertScore(db: Db, score: ScoreWorkflowInput): Promise<{ 
     .values(row)
     .onConflict((c) => c.columns(["project_id", "id"]).doUpdateSet({ ...changes, updated_at: new Date() }))
     .execute();
-  return { scoreId: score.id };
 }
 
 export function scoreView(row: Selectable<ScoresTable>) {

@@ -13,88 +13,94 @@ const SPAN_INSERT_CHUNK = 500;
  * twice with the same input leaves the same rows: activities retry.
  */
 export async function upsertTrace(db: Db, trace: TraceWorkflowInput): Promise<{ traceId: string; spanCount: number }> {
-  await db.transaction().execute(async (tx) => {
+  await db.transaction().execute((tx) => writeTrace(tx, trace));
+  return { traceId: trace.id, spanCount: trace.spans.length };
+}
+
+/**
+ * The trace's writes, inside the caller's transaction: the trace row first (its lock serialises
+ * every writer of the same trace), then its spans. A field left out keeps its stored value.
+ */
+export async function writeTrace(tx: Db, trace: TraceWorkflowInput): Promise<void> {
+  await tx
+    .insertInto("traces")
+    .values({
+      project_id: trace.projectId,
+      id: trace.id,
+      name: storableText(trace.name),
+      timestamp: trace.timestamp,
+      session_id: trace.sessionId ?? null,
+      user_id: storableText(trace.userId),
+      user: toJson(trace.user),
+      metadata: toJson(trace.metadata),
+    })
+    .onConflict((c) =>
+      c.columns(["project_id", "id"]).doUpdateSet((eb) => ({
+        name: eb.ref("excluded.name"),
+        timestamp: eb.ref("excluded.timestamp"),
+        // A field left out of a re-sent trace keeps its stored value.
+        session_id: eb.fn.coalesce("excluded.session_id", "traces.session_id"),
+        user_id: eb.fn.coalesce("excluded.user_id", "traces.user_id"),
+        user: eb.fn.coalesce("excluded.user", "traces.user"),
+        metadata: eb.fn.coalesce("excluded.metadata", "traces.metadata"),
+        updated_at: new Date(),
+      })),
+    )
+    .execute();
+
+  for (let i = 0; i < trace.spans.length; i += SPAN_INSERT_CHUNK) {
+    const rows = trace.spans.slice(i, i + SPAN_INSERT_CHUNK).map((span) => ({
+      project_id: trace.projectId,
+      trace_id: trace.id,
+      id: span.id,
+      parent_span_id: span.parentSpanId ?? null,
+      name: storableText(span.name),
+      start_time: span.startTime,
+      end_time: span.endTime ?? null,
+      input: toJson(span.input),
+      output: toJson(span.output),
+      metadata: toJson(span.metadata),
+      model: storableText(span.model),
+      model_parameters: toJson(span.modelParameters),
+      prompt_tokens: span.promptTokens ?? null,
+      completion_tokens: span.completionTokens ?? null,
+      total_tokens: span.totalTokens ?? sumTokens(span.promptTokens, span.completionTokens),
+      cached_prompt_tokens: span.cachedPromptTokens ?? null,
+      ...clientCosts(span),
+      level: span.level ?? "DEFAULT",
+      status_message: storableText(span.statusMessage),
+    }));
     await tx
-      .insertInto("traces")
-      .values({
-        project_id: trace.projectId,
-        id: trace.id,
-        name: storableText(trace.name),
-        timestamp: trace.timestamp,
-        session_id: trace.sessionId ?? null,
-        user_id: storableText(trace.userId),
-        user: toJson(trace.user),
-        metadata: toJson(trace.metadata),
-      })
+      .insertInto("spans")
+      .values(rows)
       .onConflict((c) =>
-        c.columns(["project_id", "id"]).doUpdateSet((eb) => ({
+        c.columns(["project_id", "trace_id", "id"]).doUpdateSet((eb) => ({
           name: eb.ref("excluded.name"),
-          timestamp: eb.ref("excluded.timestamp"),
-          // A field left out of a re-sent trace keeps its stored value.
-          session_id: eb.fn.coalesce("excluded.session_id", "traces.session_id"),
-          user_id: eb.fn.coalesce("excluded.user_id", "traces.user_id"),
-          user: eb.fn.coalesce("excluded.user", "traces.user"),
-          metadata: eb.fn.coalesce("excluded.metadata", "traces.metadata"),
+          start_time: eb.ref("excluded.start_time"),
+          level: eb.ref("excluded.level"),
+          parent_span_id: eb.fn.coalesce("excluded.parent_span_id", "spans.parent_span_id"),
+          end_time: eb.fn.coalesce("excluded.end_time", "spans.end_time"),
+          input: eb.fn.coalesce("excluded.input", "spans.input"),
+          output: eb.fn.coalesce("excluded.output", "spans.output"),
+          metadata: eb.fn.coalesce("excluded.metadata", "spans.metadata"),
+          model: eb.fn.coalesce("excluded.model", "spans.model"),
+          model_parameters: eb.fn.coalesce("excluded.model_parameters", "spans.model_parameters"),
+          prompt_tokens: eb.fn.coalesce("excluded.prompt_tokens", "spans.prompt_tokens"),
+          completion_tokens: eb.fn.coalesce("excluded.completion_tokens", "spans.completion_tokens"),
+          total_tokens: eb.fn.coalesce("excluded.total_tokens", "spans.total_tokens"),
+          cached_prompt_tokens: eb.fn.coalesce("excluded.cached_prompt_tokens", "spans.cached_prompt_tokens"),
+          // Costs sent by the client replace what is stored; otherwise the stored cost stays
+          // (calculateTraceCosts recomputes computed ones).
+          input_cost: sql`case when excluded.cost_source = 'client' then excluded.input_cost else spans.input_cost end`,
+          output_cost: sql`case when excluded.cost_source = 'client' then excluded.output_cost else spans.output_cost end`,
+          total_cost: sql`case when excluded.cost_source = 'client' then excluded.total_cost else spans.total_cost end`,
+          cost_source: eb.fn.coalesce("excluded.cost_source", "spans.cost_source"),
+          status_message: eb.fn.coalesce("excluded.status_message", "spans.status_message"),
           updated_at: new Date(),
         })),
       )
       .execute();
-
-    for (let i = 0; i < trace.spans.length; i += SPAN_INSERT_CHUNK) {
-      const rows = trace.spans.slice(i, i + SPAN_INSERT_CHUNK).map((span) => ({
-        project_id: trace.projectId,
-        trace_id: trace.id,
-        id: span.id,
-        parent_span_id: span.parentSpanId ?? null,
-        name: storableText(span.name),
-        start_time: span.startTime,
-        end_time: span.endTime ?? null,
-        input: toJson(span.input),
-        output: toJson(span.output),
-        metadata: toJson(span.metadata),
-        model: storableText(span.model),
-        model_parameters: toJson(span.modelParameters),
-        prompt_tokens: span.promptTokens ?? null,
-        completion_tokens: span.completionTokens ?? null,
-        total_tokens: span.totalTokens ?? sumTokens(span.promptTokens, span.completionTokens),
-        cached_prompt_tokens: span.cachedPromptTokens ?? null,
-        ...clientCosts(span),
-        level: span.level ?? "DEFAULT",
-        status_message: storableText(span.statusMessage),
-      }));
-      await tx
-        .insertInto("spans")
-        .values(rows)
-        .onConflict((c) =>
-          c.columns(["project_id", "trace_id", "id"]).doUpdateSet((eb) => ({
-            name: eb.ref("excluded.name"),
-            start_time: eb.ref("excluded.start_time"),
-            level: eb.ref("excluded.level"),
-            parent_span_id: eb.fn.coalesce("excluded.parent_span_id", "spans.parent_span_id"),
-            end_time: eb.fn.coalesce("excluded.end_time", "spans.end_time"),
-            input: eb.fn.coalesce("excluded.input", "spans.input"),
-            output: eb.fn.coalesce("excluded.output", "spans.output"),
-            metadata: eb.fn.coalesce("excluded.metadata", "spans.metadata"),
-            model: eb.fn.coalesce("excluded.model", "spans.model"),
-            model_parameters: eb.fn.coalesce("excluded.model_parameters", "spans.model_parameters"),
-            prompt_tokens: eb.fn.coalesce("excluded.prompt_tokens", "spans.prompt_tokens"),
-            completion_tokens: eb.fn.coalesce("excluded.completion_tokens", "spans.completion_tokens"),
-            total_tokens: eb.fn.coalesce("excluded.total_tokens", "spans.total_tokens"),
-            cached_prompt_tokens: eb.fn.coalesce("excluded.cached_prompt_tokens", "spans.cached_prompt_tokens"),
-            // Costs sent by the client replace what is stored; otherwise the stored cost stays
-            // (calculateTraceCosts recomputes computed ones).
-            input_cost: sql`case when excluded.cost_source = 'client' then excluded.input_cost else spans.input_cost end`,
-            output_cost: sql`case when excluded.cost_source = 'client' then excluded.output_cost else spans.output_cost end`,
-            total_cost: sql`case when excluded.cost_source = 'client' then excluded.total_cost else spans.total_cost end`,
-            cost_source: eb.fn.coalesce("excluded.cost_source", "spans.cost_source"),
-            status_message: eb.fn.coalesce("excluded.status_message", "spans.status_message"),
-            updated_at: new Date(),
-          })),
-        )
-        .execute();
-    }
-  });
-  return { traceId: trace.id, spanCount: trace.spans.length };
+  }
 }
 
 /** Costs the client sent, as exact decimals (a missing total is input + output). */

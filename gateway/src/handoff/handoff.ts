@@ -1,20 +1,25 @@
-import type { AlertWorkflowInput, ScoreWorkflowInput, TraceWorkflowInput } from "@cognobserve/shared";
+import type { AlertWorkflowInput, IngestionReceipt, ScoreWorkflowInput, TraceWorkflowInput } from "@cognobserve/shared";
+
+/** One accepted item, as it is handed on. */
+export type IngestItem = { type: "trace"; input: TraceWorkflowInput } | { type: "score"; input: ScoreWorkflowInput };
 
 export interface Accepted {
+  /** The workflow (the batch) that holds the item; its receipt is GET /v1/ingestions/:workflowId. */
   workflowId: string;
-  /** The same item is already being processed: nothing new was started. */
-  duplicate: boolean;
 }
 
-/** Where accepted items are handed off: Temporal workflows, or the legacy Redis queue. */
+/** Where accepted items are handed off: Temporal batch workflows, or the legacy Redis queue. */
 export interface Handoff {
   readonly name: "temporal" | "redis";
-  submitTrace(input: TraceWorkflowInput): Promise<Accepted>;
-  submitScore(input: ScoreWorkflowInput): Promise<Accepted>;
+  /** Resolves once the item is durably handed on (its batch's workflow has started). `bytes`: its serialized size. */
+  submit(item: IngestItem, bytes: number): Promise<Accepted>;
+  /** What became of each item of a batch; undefined when the project has no such batch. */
+  receipt(projectId: string, workflowId: string): Promise<IngestionReceipt | undefined>;
   /** Alert evaluation: one durable workflow per enabled alert (a no-op where the worker polls). */
   readonly alerts: AlertScheduler;
   /** Resolves when the backend can take work; rejects with the reason otherwise. */
   check(): Promise<void>;
+  /** Hands on what is still gathered, then disconnects. */
   close(): Promise<void>;
 }
 
@@ -31,4 +36,9 @@ export class HandoffUnavailableError extends Error {
     super(message, options);
     this.name = "HandoffUnavailableError";
   }
+}
+
+/** Receipts are kept by Temporal; the legacy path has none. */
+export class ReceiptsUnsupportedError extends Error {
+  override name = "ReceiptsUnsupportedError";
 }

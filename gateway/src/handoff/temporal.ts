@@ -1,15 +1,21 @@
-import { Client, Connection, WorkflowExecutionAlreadyStartedError } from "@temporalio/client";
-import type { AlertWorkflowInput, ScoreWorkflowInput, TraceWorkflowInput } from "@cognobserve/shared";
+import { ApplicationFailure, Client, Connection, WorkflowFailedError, WorkflowNotFoundError } from "@temporalio/client";
+import type { AlertWorkflowInput, IngestBatchInput, IngestionReceipt, ItemReceipt } from "@cognobserve/shared";
 import {
+  batchReceiptQuery,
+  batchStartOptions,
+  ITEMS_FAILED,
   stopEvaluationSignal,
   triggerEvaluationSignal,
   WORKFLOW_TYPES,
   workflowIds,
   type AlertEvaluationWorkflow,
-  type ScoreWorkflow,
-  type TraceWorkflow,
+  type BatchMemo,
+  type BatchResult,
+  type IngestBatchWorkflow,
 } from "@cognobserve/shared/workflows";
-import { HandoffUnavailableError, type Accepted, type Handoff } from "./handoff.js";
+import { randomUUID } from "node:crypto";
+import { Batcher } from "./batcher.js";
+import { HandoffUnavailableError, type Handoff, type IngestItem } from "./handoff.js";
 
 export interface TemporalHandoffOptions {
   address: string;
@@ -17,10 +23,16 @@ export interface TemporalHandoffOptions {
   taskQueue: string;
   /** How long a start may take before the request gets a 503. */
   timeoutMs: number;
+  batch: { waitMs: number; maxItems: number; maxBytes: number };
+  log?: { warn(fields: object, message: string): void };
 }
 
 // gRPC status codes that mean "not now" rather than "never".
 const RETRYABLE_CODES = new Set([4 /* DEADLINE_EXCEEDED */, 8 /* RESOURCE_EXHAUSTED */, 14 /* UNAVAILABLE */]);
+const NOT_FOUND = 5;
+const INVALID_ARGUMENT = 3;
+/** A running batch answers its receipt query within this, or its items are reported pending. */
+const QUERY_TIMEOUT_MS = 2000;
 
 function grpcCode(error: unknown): number | undefined {
   for (let e = error as { code?: unknown; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
@@ -34,41 +46,91 @@ export function createTemporalHandoff(options: TemporalHandoffOptions): Handoff 
   const connection = Connection.lazy({ address: options.address, connectTimeout: options.timeoutMs });
   const client = new Client({ connection, namespace: options.namespace });
   const { taskQueue } = options;
+  // While the ProjectId search attribute is not registered, batches start without it (and the
+  // gateway tries again with it after a minute): a missing attribute must not stop ingest.
+  let searchAttributeRetryAt = 0;
 
   /** Runs a Temporal call within the deadline; "not now" failures become HandoffUnavailableError. */
-  async function call<T>(fn: () => Promise<T>): Promise<T> {
+  async function call<T>(fn: () => Promise<T>, timeoutMs = options.timeoutMs): Promise<T> {
     try {
-      return await connection.withDeadline(Date.now() + options.timeoutMs, fn);
+      return await connection.withDeadline(Date.now() + timeoutMs, fn);
     } catch (error) {
       const code = grpcCode(error);
-      if (!(error instanceof WorkflowExecutionAlreadyStartedError) && (code === undefined || RETRYABLE_CODES.has(code))) {
+      const answer = error instanceof WorkflowFailedError || error instanceof WorkflowNotFoundError;
+      if (!answer && (code === undefined || RETRYABLE_CODES.has(code))) {
         throw new HandoffUnavailableError("Temporal is unavailable", { cause: error });
       }
       throw error;
     }
   }
 
-  /** Starts a workflow unless one with the id is running (then: duplicate). */
-  async function startOnce(start: () => Promise<unknown>, workflowId: string): Promise<Accepted> {
+  /** One batch → one workflow. */
+  async function startBatch(projectId: string, items: IngestItem[]): Promise<string> {
+    const input: IngestBatchInput = { projectId, traces: [], scores: [] };
+    for (const item of items) {
+      if (item.type === "trace") input.traces.push(item.input);
+      else input.scores.push(item.input);
+    }
+    const { typedSearchAttributes, ...start } = batchStartOptions(input, randomUUID());
+    const run = (attributes: boolean) =>
+      call(() =>
+        client.workflow.start<IngestBatchWorkflow>(WORKFLOW_TYPES.INGEST_BATCH, { taskQueue, ...start, ...(attributes && { typedSearchAttributes }) }),
+      );
+    const withAttribute = Date.now() >= searchAttributeRetryAt;
     try {
-      await call(start);
-      return { workflowId, duplicate: false };
+      await run(withAttribute);
     } catch (error) {
-      if (error instanceof WorkflowExecutionAlreadyStartedError) return { workflowId, duplicate: true };
+      if (!withAttribute || grpcCode(error) !== INVALID_ARGUMENT || !/search attribute/i.test(String((error as Error).message))) throw error;
+      searchAttributeRetryAt = Date.now() + 60_000;
+      options.log?.warn({ err: error }, "the ProjectId search attribute is not registered: batches start without it for a minute");
+      await run(false);
+    }
+    return start.workflowId;
+  }
+
+  const batcher = new Batcher<IngestItem>({ ...options.batch, flush: startBatch });
+
+  async function receipt(projectId: string, workflowId: string): Promise<IngestionReceipt | undefined> {
+    // Project ids may contain "-": the prefix alone does not tell the project, the memo does.
+    if (!workflowId.startsWith(workflowIds.batch(projectId, ""))) return undefined;
+    const handle = client.workflow.getHandle<IngestBatchWorkflow>(workflowId);
+    let description;
+    try {
+      description = await call(() => handle.describe());
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError || grpcCode(error) === NOT_FOUND) return undefined;
       throw error;
+    }
+    const memo = description.memo as BatchMemo | undefined;
+    if (memo?.projectId !== projectId || !Array.isArray(memo.items)) return undefined;
+    const every = (state: ItemReceipt["state"], reason?: string): ItemReceipt[] =>
+      memo.items.map((item) => (reason === undefined ? { ...item, state } : { ...item, state, reason }));
+
+    if (description.status.name === "RUNNING") {
+      try {
+        const running = await call(() => handle.query(batchReceiptQuery), QUERY_TIMEOUT_MS);
+        return { workflowId, status: "running", items: running.items };
+      } catch {
+        return { workflowId, status: "running", items: every("pending") };
+      }
+    }
+    try {
+      const result: BatchResult = await call(() => handle.result());
+      return { workflowId, status: "completed", items: result.items };
+    } catch (error) {
+      if (!(error instanceof WorkflowFailedError)) throw error;
+      const cause = error.cause;
+      if (cause instanceof ApplicationFailure && cause.type === ITEMS_FAILED && cause.details?.[0]) {
+        return { workflowId, status: "failed", items: (cause.details[0] as BatchResult).items };
+      }
+      return { workflowId, status: "failed", items: every("failed", cause?.message ?? error.message) };
     }
   }
 
   return {
     name: "temporal",
-    submitTrace(input: TraceWorkflowInput) {
-      const workflowId = workflowIds.trace(input.projectId, input.id);
-      return startOnce(() => client.workflow.start<TraceWorkflow>(WORKFLOW_TYPES.TRACE, { taskQueue, workflowId, args: [input] }), workflowId);
-    },
-    submitScore(input: ScoreWorkflowInput) {
-      const workflowId = workflowIds.score(input.projectId, input.id);
-      return startOnce(() => client.workflow.start<ScoreWorkflow>(WORKFLOW_TYPES.SCORE, { taskQueue, workflowId, args: [input] }), workflowId);
-    },
+    submit: async (item, bytes) => ({ workflowId: await batcher.add(item.input.projectId, item, bytes) }),
+    receipt,
     alerts: {
       async trigger(alert: AlertWorkflowInput) {
         await call(() =>
@@ -85,7 +147,7 @@ export function createTemporalHandoff(options: TemporalHandoffOptions): Handoff 
         try {
           await call(() => client.workflow.getHandle(workflowIds.alert(alertId)).signal(stopEvaluationSignal));
         } catch (error) {
-          if (grpcCode(error) !== 5 /* NOT_FOUND: not running */) throw error;
+          if (grpcCode(error) !== NOT_FOUND /* not running */) throw error;
         }
       },
     },
@@ -94,6 +156,9 @@ export function createTemporalHandoff(options: TemporalHandoffOptions): Handoff 
         connection.workflowService.describeNamespace({ namespace: options.namespace }),
       );
     },
-    close: () => connection.close(),
+    async close() {
+      await batcher.close();
+      await connection.close();
+    },
   };
 }

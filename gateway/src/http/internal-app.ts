@@ -3,6 +3,7 @@ import { INTERNAL_ROUTES, internalPath, scoreValueProblem, type InternalBody, ty
 import type { Db } from "@cognobserve/shared/db";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { applyEvaluation } from "../db/alerts.js";
+import { ingestBatch } from "../db/batches.js";
 import { calculateTraceCosts, updateCostSummaries } from "../db/costs.js";
 import { recordDelivery } from "../db/deliveries.js";
 import { scoreConfigRules } from "../db/score-configs.js";
@@ -58,10 +59,13 @@ export async function internalApp(app: FastifyInstance, opts: InternalAppOptions
   }
 
   const handlers: Handlers = {
+    ingestBatch: async (batch) => ({ items: await ingestBatch(app.db, batch) }),
+    calculateBatchCosts: ({ projectId, traceIds }) => calculateTraceCosts(app.db, projectId, traceIds),
+    updateBatchCostSummaries: ({ projectId, traceIds }) => updateCostSummaries(app.db, projectId, traceIds),
     ingestTrace: (trace) => forKnownProject(upsertTrace(app.db, trace)),
     ingestScore: (score) => forKnownProject(upsertScore(app.db, score)),
-    calculateTraceCosts: ({ projectId, traceId }) => calculateTraceCosts(app.db, projectId, traceId),
-    updateCostSummaries: ({ projectId, traceId }) => updateCostSummaries(app.db, projectId, traceId),
+    calculateTraceCosts: ({ projectId, traceId }) => calculateTraceCosts(app.db, projectId, [traceId]),
+    updateCostSummaries: ({ projectId, traceId }) => updateCostSummaries(app.db, projectId, [traceId]),
     async validateScoreConfig({ projectId, configId, value }) {
       const rules = await scoreConfigRules(app.db, projectId, configId);
       const error = rules ? scoreValueProblem(rules, value) : `score config ${configId} does not exist in this project`;

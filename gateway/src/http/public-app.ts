@@ -12,6 +12,8 @@ import alertRoutes from "./routes/alerts.js";
 import channelRoutes from "./routes/channels.js";
 import costRoutes from "./routes/costs.js";
 import healthRoutes from "./routes/health.js";
+import ingestionRoutes from "./routes/ingestions.js";
+import type { IngestLimits } from "./routes/ingest.js";
 import modelRoutes from "./routes/models.js";
 import scoreConfigRoutes from "./routes/score-configs.js";
 import scoreRoutes from "./routes/scores.js";
@@ -24,6 +26,7 @@ export interface PublicAppOptions {
   /** Alert channels may point at loopback and private networks (local use, tests). */
   allowPrivateUrls: boolean;
   maxBodyBytes: number;
+  ingestLimits?: IngestLimits;
 }
 
 /** The public API as a plugin: SDK ingest, reads, health. */
@@ -42,6 +45,7 @@ export async function publicApp(app: FastifyInstance, opts: PublicAppOptions) {
       v1.addHook("onRequest", v1.authenticate);
       await v1.register(traceRoutes);
       await v1.register(scoreRoutes);
+      await v1.register(ingestionRoutes);
       await v1.register(scoreConfigRoutes);
       await v1.register(modelRoutes);
       await v1.register(costRoutes);
@@ -57,6 +61,8 @@ export function serverOptions(bodyLimit: number, logger?: FastifyBaseLogger): Fa
   return {
     ...(logger ? { loggerInstance: logger } : { logger: false }),
     bodyLimit,
+    // Path ids may be as long as the API allows (ids of 128 characters, batch workflow ids).
+    maxParamLength: 512,
     // Request ids come from this server, not from client headers.
     requestIdHeader: false,
     disableRequestLogging: true,

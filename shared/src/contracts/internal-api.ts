@@ -1,6 +1,7 @@
 import { Type, type Static, type TSchema } from "@sinclair/typebox";
 import { AlertStateTransition } from "../schemas/alert.js";
 import { Id } from "../schemas/common.js";
+import { IngestBatchInput, ItemReceipt } from "../schemas/ingest.js";
 import { ScoreValue, ScoreWorkflowInput } from "../schemas/score.js";
 import { TraceWorkflowInput } from "../schemas/trace.js";
 
@@ -12,6 +13,8 @@ import { TraceWorkflowInput } from "../schemas/trace.js";
 
 const ProjectId = Type.String({ minLength: 1 });
 const TraceRef = Type.Object({ projectId: ProjectId, traceId: Id }, { additionalProperties: false });
+/** The traces of one batch (at most a batch's worth). */
+const TraceRefs = Type.Object({ projectId: ProjectId, traceIds: Type.Array(Id, { maxItems: 1000 }) }, { additionalProperties: false });
 const AlertId = Type.String({ format: "uuid" });
 const NotificationState = Type.Union([Type.Literal("FIRING"), Type.Literal("RESOLVED")]);
 
@@ -49,6 +52,11 @@ function route<B extends TSchema, R extends TSchema>(body: B, reply: R) {
 }
 
 export const INTERNAL_ROUTES = {
+  /** A batch: stored in one transaction; an item the database refuses is reported, the rest kept. */
+  ingestBatch: route(IngestBatchInput, Type.Object({ items: Type.Array(ItemReceipt) })),
+  calculateBatchCosts: route(TraceRefs, Type.Object({ pricedCount: Type.Integer({ minimum: 0 }) })),
+  updateBatchCostSummaries: route(TraceRefs, Type.Object({ days: Type.Array(Type.String()) })),
+  // One item per call: the legacy queue path, and trace/score workflows started before batching.
   ingestTrace: route(TraceWorkflowInput, Type.Object({ traceId: Id, spanCount: Type.Integer({ minimum: 0 }) })),
   ingestScore: route(ScoreWorkflowInput, Type.Object({ scoreId: Id })),
   calculateTraceCosts: route(TraceRef, Type.Object({ pricedCount: Type.Integer({ minimum: 0 }) })),

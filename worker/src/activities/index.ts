@@ -1,4 +1,5 @@
 import { createAlertActivities } from "./alert.js";
+import { createBatchActivities } from "./batch.js";
 import type { ActivityDeps } from "./deps.js";
 import { createNotificationActivities } from "./notifications.js";
 import { createScoreActivities } from "./score.js";
@@ -10,6 +11,7 @@ import { createTraceActivities } from "./trace.js";
  */
 export function createActivities(deps: ActivityDeps) {
   return {
+    ...createBatchActivities(deps),
     ...createTraceActivities(deps),
     ...createScoreActivities(deps),
     ...createAlertActivities(deps),

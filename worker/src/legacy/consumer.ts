@@ -7,7 +7,6 @@ type QueueKeys = RedisKeys["traces"];
 
 export interface ConsumerOptions {
   redis: Redis;
-  keys: RedisKeys;
   queue: QueueKeys;
   workerId: string;
   concurrency: number;
@@ -88,7 +87,7 @@ export class QueueConsumer {
     for (let attempt = 1; ; attempt++) {
       try {
         await handle(envelope);
-        await this.options.redis.multi().lrem(this.processingKey, 1, raw).del(this.options.keys.queued(envelope.workflowId)).exec();
+        await this.options.redis.lrem(this.processingKey, 1, raw);
         return;
       } catch (error) {
         const message = (error as Error).message ?? String(error);
@@ -102,9 +101,7 @@ export class QueueConsumer {
   private async deadLetter(raw: string, envelope: QueueEnvelope<unknown> | undefined, error: string, attempts: number): Promise<void> {
     this.options.log.error({ workflowId: envelope?.workflowId ?? null, attempts, error }, "queue item dead-lettered");
     const record = JSON.stringify({ item: envelope ?? raw, error, attempts, failedAt: new Date().toISOString() });
-    const transaction = this.options.redis.multi().lpush(this.options.queue.dead, record).lrem(this.processingKey, 1, raw);
-    if (envelope) transaction.del(this.options.keys.queued(envelope.workflowId));
-    await transaction.exec();
+    await this.options.redis.multi().lpush(this.options.queue.dead, record).lrem(this.processingKey, 1, raw).exec();
   }
 }
 

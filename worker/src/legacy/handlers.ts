@@ -1,55 +1,49 @@
-import { createValidator, FAILURE_TYPES, ScoreWorkflowInput, TraceWorkflowInput, type QueueEnvelope } from "@cognobserve/shared";
-import { WORKFLOW_TYPES } from "@cognobserve/shared/workflows";
-import { WorkflowExecutionAlreadyStartedError, type Client } from "@temporalio/client";
+import { createValidator, ScoreWorkflowInput, TraceWorkflowInput, type IngestBatchInput, type QueueEnvelope } from "@cognobserve/shared";
+import { batchStartOptions, WORKFLOW_TYPES, type IngestBatchWorkflow } from "@cognobserve/shared/workflows";
+import type { Client } from "@temporalio/client";
+import { randomUUID } from "node:crypto";
 import { PermanentError, type Activities } from "../activities/index.js";
+import { processBatch } from "../steps/batch.js";
 import type { StepLog } from "../steps/log.js";
-import { processScore } from "../steps/score.js";
-import { processTrace } from "../steps/trace.js";
 import { retrying } from "./retry.js";
 
 const traces = createValidator(TraceWorkflowInput);
 const scores = createValidator(ScoreWorkflowInput);
 
-function valid<T>(validator: { validate(value: unknown): { ok: true; value: T } | { ok: false; message: string } }, input: unknown): T {
-  const result = validator.validate(input);
-  if (!result.ok) throw new PermanentError(`invalid item: ${result.message}`, "INVALID_ITEM");
-  return result.value;
-}
-
 export type Handler = (envelope: QueueEnvelope<unknown>) => Promise<void>;
+export type QueueName = "traces" | "scores";
+
+/** A queued item as a batch of one; an item that is not a workflow input can never succeed. */
+function batchOfOne(queue: QueueName, input: unknown): IngestBatchInput {
+  const result = queue === "traces" ? traces.validate(input) : scores.validate(input);
+  if (!result.ok) throw new PermanentError(`invalid item: ${result.message}`, "INVALID_ITEM");
+  const item = result.value;
+  return queue === "traces"
+    ? { projectId: item.projectId, traces: [item as TraceWorkflowInput], scores: [] }
+    : { projectId: item.projectId, traces: [], scores: [item as ScoreWorkflowInput] };
+}
 
 /**
- * Legacy mode: the trace workflow's steps, in-process. Persisting is retried by the consumer
- * (the whole item); the cost steps get a few attempts of their own, as in the workflow.
+ * Legacy mode: the batch workflow's steps, in-process, for one queued item. Persisting is
+ * retried by the consumer (the whole item); the cost steps get a few attempts of their own. An
+ * item the database or its score config refuses is dead-lettered with the reason.
  */
-export function traceHandler(activities: Activities, onErrorSpans: (projectId: string) => void, log: StepLog): Handler {
+export function itemHandler(queue: QueueName, activities: Activities, onErrorSpans: (projectId: string) => void, log: StepLog): Handler {
   const steps = {
-    persistTrace: activities.persistTrace,
-    calculateTraceCosts: retrying(activities.calculateTraceCosts),
-    updateCostSummaries: retrying(activities.updateCostSummaries),
+    persistBatch: activities.persistBatch,
+    calculateBatchCosts: retrying(activities.calculateBatchCosts),
+    updateBatchCostSummaries: retrying(activities.updateBatchCostSummaries),
   };
   return async (envelope) => {
-    await processTrace(valid(traces, envelope.input), steps, { onErrorSpans }, log);
+    const [item] = await processBatch(batchOfOne(queue, envelope.input), steps, { onErrorSpans }, log);
+    if (item?.state === "failed") throw new PermanentError(item.reason ?? "refused", "ITEM_REFUSED");
   };
 }
 
-/** Legacy mode: the score workflow's steps. An invalid score is dead-lettered with the reason. */
-export function scoreHandler(activities: Activities, log: StepLog): Handler {
-  const reject = (reason: string) => new PermanentError(`${FAILURE_TYPES.VALIDATION_ERROR}: ${reason}`, FAILURE_TYPES.VALIDATION_ERROR);
+/** Temporal mode: what is left in the legacy lists becomes batch workflows (of one item). */
+export function startWorkflowHandler(client: Client, taskQueue: string, queue: QueueName): Handler {
   return async (envelope) => {
-    await processScore(valid(scores, envelope.input), activities, reject, log);
+    const input = batchOfOne(queue, envelope.input);
+    await client.workflow.start<IngestBatchWorkflow>(WORKFLOW_TYPES.INGEST_BATCH, { taskQueue, ...batchStartOptions(input, randomUUID()) });
   };
 }
-
-/** Temporal mode: what is left in the legacy lists becomes workflows, under the same ids. */
-export function startWorkflowHandler(client: Client, taskQueue: string, workflowType: string): Handler {
-  return async (envelope) => {
-    try {
-      await client.workflow.start(workflowType, { taskQueue, workflowId: envelope.workflowId, args: [envelope.input] });
-    } catch (error) {
-      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-    }
-  };
-}
-
-export const WORKFLOW_FOR_QUEUE = { traces: WORKFLOW_TYPES.TRACE, scores: WORKFLOW_TYPES.SCORE } as const;

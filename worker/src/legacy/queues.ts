@@ -38,7 +38,6 @@ export function startQueueConsumers(
     (name) =>
       new QueueConsumer({
         redis,
-        keys,
         queue: keys[name],
         workerId,
         concurrency,

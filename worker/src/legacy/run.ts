@@ -5,17 +5,18 @@ import type { WorkerConfig } from "../config.js";
 import { health } from "../health.js";
 import { stepLog } from "../logger.js";
 import { IntervalAlertEvaluator } from "./alert-evaluator.js";
-import { scoreHandler, traceHandler } from "./handlers.js";
+import { itemHandler } from "./handlers.js";
 import { startQueueConsumers } from "./queues.js";
 
 /** USE_TEMPORAL_WORKFLOWS=false: consume the Redis lists and evaluate alerts in-process. */
 export async function runRedisMode(config: WorkerConfig, deps: { db: Db; activities: Activities }, log: Logger): Promise<void> {
   let evaluator: IntervalAlertEvaluator | undefined;
+  const onErrorSpans = (projectId: string) => evaluator?.trigger(projectId);
   const queues = startQueueConsumers(
     config,
     {
-      traces: traceHandler(deps.activities, (projectId) => evaluator?.trigger(projectId), stepLog(log)),
-      scores: scoreHandler(deps.activities, stepLog(log)),
+      traces: itemHandler("traces", deps.activities, onErrorSpans, stepLog(log)),
+      scores: itemHandler("scores", deps.activities, onErrorSpans, stepLog(log)),
     },
     log,
   );

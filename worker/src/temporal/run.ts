@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import type { Activities } from "../activities/index.js";
 import type { WorkerConfig } from "../config.js";
 import { health } from "../health.js";
-import { startWorkflowHandler, WORKFLOW_FOR_QUEUE } from "../legacy/handlers.js";
+import { startWorkflowHandler } from "../legacy/handlers.js";
 import { startQueueConsumers } from "../legacy/queues.js";
 import { reconcileAlertWorkflows } from "./alert-reconcile.js";
 import { createTemporalClient } from "./client.js";
@@ -39,8 +39,8 @@ export async function runTemporalMode(config: WorkerConfig, deps: { db: Db; acti
   const drain = startQueueConsumers(
     config,
     {
-      traces: startWorkflowHandler(client, config.TEMPORAL_TASK_QUEUE, WORKFLOW_FOR_QUEUE.traces),
-      scores: startWorkflowHandler(client, config.TEMPORAL_TASK_QUEUE, WORKFLOW_FOR_QUEUE.scores),
+      traces: startWorkflowHandler(client, config.TEMPORAL_TASK_QUEUE, "traces"),
+      scores: startWorkflowHandler(client, config.TEMPORAL_TASK_QUEUE, "scores"),
     },
     log,
     2,

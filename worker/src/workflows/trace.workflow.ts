@@ -1,9 +1,9 @@
 import type { TraceWorkflowInput } from "@cognobserve/shared";
 import { ACTIVITY_RETRY, WORKFLOW_TIMEOUTS } from "@cognobserve/shared/constants";
-import { triggerEvaluationSignal, workflowIds } from "@cognobserve/shared/workflows";
-import { getExternalWorkflowHandle, log, proxyActivities, proxyLocalActivities } from "@temporalio/workflow";
+import { log, proxyActivities, proxyLocalActivities } from "@temporalio/workflow";
 import type { Activities } from "../activities/index.js";
 import { processTrace } from "../steps/trace.js";
+import { triggerAlertEvaluations } from "./alert-signals.js";
 
 // Persisting is what must not fail: a regular activity that retries for the whole budget. (As
 // a local activity it would hold the workflow task, and a stopping worker, for that long while
@@ -25,14 +25,7 @@ export async function traceWorkflow(input: TraceWorkflowInput): Promise<string> 
   return processTrace(input, { persistTrace, calculateTraceCosts, updateCostSummaries }, { onErrorSpans: triggerErrorRateAlerts }, log);
 }
 
-/** Fast path: errors are evaluated now, not at the alerts' next interval. */
+/** Fast path: the project's error-rate alerts are evaluated now. */
 async function triggerErrorRateAlerts(projectId: string): Promise<void> {
-  const alertIds = await errorRateAlertIds(projectId);
-  await Promise.all(
-    alertIds.map((alertId) =>
-      getExternalWorkflowHandle(workflowIds.alert(alertId))
-        .signal(triggerEvaluationSignal)
-        .catch(() => log.info("alert workflow not running", { alertId })),
-    ),
-  );
+  await triggerAlertEvaluations(await errorRateAlertIds(projectId));
 }

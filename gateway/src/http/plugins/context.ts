@@ -3,6 +3,7 @@ import fp from "fastify-plugin";
 import type { Db } from "@cognobserve/shared/db";
 import type { Notifier } from "@cognobserve/shared/notify";
 import type { Handoff } from "../../handoff/index.js";
+import type { IngestLimits } from "../routes/ingest.js";
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -10,8 +11,12 @@ declare module "fastify" {
     handoff: Handoff;
     notifier: Notifier;
     allowPrivateUrls: boolean;
+    ingestLimits: IngestLimits;
   }
 }
+
+/** Temporal refuses payloads over 2 MB: an item (alone in its batch) stays well under that. */
+export const DEFAULT_MAX_ITEM_BYTES = 1_500_000;
 
 /** The process-wide services routes use, owned (and closed) by whoever opened them (resources.ts). */
 export interface AppContext {
@@ -19,6 +24,7 @@ export interface AppContext {
   handoff?: Handoff;
   notifier?: Notifier;
   allowPrivateUrls?: boolean;
+  ingestLimits?: IngestLimits;
 }
 
 async function context(app: FastifyInstance, opts: AppContext) {
@@ -26,6 +32,7 @@ async function context(app: FastifyInstance, opts: AppContext) {
   if (opts.handoff) app.decorate("handoff", opts.handoff);
   if (opts.notifier) app.decorate("notifier", opts.notifier);
   app.decorate("allowPrivateUrls", opts.allowPrivateUrls ?? false);
+  app.decorate("ingestLimits", opts.ingestLimits ?? { maxItemBytes: DEFAULT_MAX_ITEM_BYTES });
 }
 
 export default fp(context, { name: "context" });

@@ -5,7 +5,6 @@ import {
   ScoreBody,
   scoreValueProblem,
   type ScoreConfigRules,
-  type ScoreWorkflowInput,
 } from "@cognobserve/shared";
 import { Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
@@ -39,20 +38,19 @@ export default async function scoreRoutes(fastify: FastifyInstance) {
     return rules;
   }
 
-  const scores: IngestKind<ScoreBody, ScoreWorkflowInput> = {
-    validate: scoreBody.validate,
-    check: scoreBodyProblem,
-    async verify(body, projectId, prefix) {
+  const scores: IngestKind<ScoreBody> = {
+    parse: scoreBody.validate,
+    ruleProblem: scoreBodyProblem,
+    async storedStateProblem(body, projectId, prefix) {
       if (!body.configId) return null;
       const rules = await configRules(projectId, body.configId);
       const problem = rules ? scoreValueProblem(rules, body.value) : `configId ${body.configId} is not a score config of this project`;
       return problem && (prefix ? `${prefix}: ${problem}` : problem);
     },
-    toInput: (body, projectId) => ({ ...body, projectId }),
-    start: (input) => app.handoff.submitScore(input),
+    toItem: (body, projectId) => ({ type: "score", input: { ...body, projectId } }),
   };
 
-  app.post("/scores", (request, reply) => ingest(scores, request, reply));
+  app.post("/scores", (request, reply) => ingest(scores, app.ingestLimits, request, reply));
 
   app.get(
     "/scores",

@@ -1,4 +1,4 @@
-import { traceBodyProblem, createValidator, Id, TraceBody, type TraceWorkflowInput } from "@cognobserve/shared";
+import { createValidator, Id, TraceBody, traceBodyProblem } from "@cognobserve/shared";
 import { Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
@@ -12,14 +12,13 @@ const traceBody = createValidator(TraceBody);
 export default async function traceRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
-  const traces: IngestKind<TraceBody, TraceWorkflowInput> = {
-    validate: traceBody.validate,
-    check: traceBodyProblem,
-    toInput: (body, projectId) => ({ ...body, projectId, spans: body.spans ?? [] }),
-    start: (input) => app.handoff.submitTrace(input),
+  const traces: IngestKind<TraceBody> = {
+    parse: traceBody.validate,
+    ruleProblem: traceBodyProblem,
+    toItem: (body, projectId) => ({ type: "trace", input: { ...body, projectId, spans: body.spans ?? [] } }),
   };
 
-  app.post("/traces", (request, reply) => ingest(traces, request, reply));
+  app.post("/traces", (request, reply) => ingest(traces, app.ingestLimits, request, reply));
 
   app.get("/traces/:id", { schema: { params: IdParams } }, async (request) => {
     const trace = await getTrace(app.db, request.projectId, request.params.id);
