@@ -88,7 +88,7 @@ const stop = (child) =>
     child.kill("SIGTERM");
   });
 const startGateway = (env = {}) => start("gateway/dist/server.js", { LOG_LEVEL: "info", ...env }, /gateway ready/);
-const startWorker = (env = {}) => start("worker/dist/index.js", env, /ready: (polling|consuming)/);
+const startWorker = (env = {}) => start("worker/dist/index.js", { LOG_LEVEL: "info", ...env }, /ready: (polling|consuming)/);
 
 function cannon(url, { body, headers = {}, overallRate } = {}) {
   return new Promise((resolve, reject) => {

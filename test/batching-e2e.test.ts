@@ -37,6 +37,30 @@ t.test("a receipt goes from pending to stored, and names the item the database r
   t.equal((await stack.api(`/v1/traces/${good.id}`)).status, 200, "the rest of the batch is stored");
 });
 
+t.test("one trace sent in parts by simultaneous requests is stored whole, with exact daily totals", async (t) => {
+  const stack = await startStack(t);
+  const base = sampleTrace();
+  const at = base.timestamp;
+  const llm = (id: string, promptTokens: number) => ({ id, name: "llm", startTime: at, endTime: at, model: "gpt-4o", promptTokens, completionTokens: 100 });
+  // Twenty requests at once, each carrying one more span of the same trace.
+  const parts = Array.from({ length: 20 }, (_, i) => ({ ...base, spans: [llm(`part-${i}`, 1000 + i)] }));
+  const answers = await Promise.all(parts.map((part) => stack.api("/v1/traces", { method: "POST", body: part })));
+  t.same([...new Set(answers.map((a) => a.status))], [202], "every part is accepted");
+
+  const stored = await waitFor(async () => {
+    const response = await stack.api(`/v1/traces/${base.id}`);
+    const trace = response.status === 200 ? ((await response.json()) as { spans: Array<{ id: string; totalCost: number | null }> }) : undefined;
+    return trace && trace.spans.length === 20 && trace.spans.every((s) => s.totalCost !== null) ? trace : undefined;
+  }, 30_000, "all twenty parts, priced");
+  t.equal(stored.spans.length, 20);
+  const daily = await waitFor(async () => {
+    const body = (await (await stack.api("/v1/costs/daily?from=2025-03-01&to=2025-03-01")).json()) as { data: Array<{ spanCount: number; promptTokens: number }> };
+    return body.data[0]?.spanCount === 20 ? body.data : undefined;
+  }, 30_000, "the daily summary");
+  const promptTokens = parts.reduce((sum, part) => sum + part.spans[0]!.promptTokens, 0);
+  t.match(daily, [{ model: "gpt-4o", spanCount: 20, promptTokens, completionTokens: 2000 }], "each part counted once");
+});
+
 t.test("SIGTERM to the gateway under load: every item that got a 2xx is stored", async (t) => {
   const stack = await startStack(t);
   const accepted: string[] = [];

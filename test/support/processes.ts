@@ -18,6 +18,18 @@ export function freePort(): Promise<number> {
 
 const STOP_TIMEOUT_MS = 60_000;
 
+// Children must not outlive a test file that tap ends early (a timeout is SIGALRM): an orphaned
+// worker would go on taking CPU, and tasks from shared queues, from the tests after it.
+const children = new Set<ChildProcess>();
+const killChildren = () => children.forEach((child) => child.kill("SIGKILL"));
+process.once("exit", killChildren);
+for (const signal of ["SIGALRM", "SIGTERM", "SIGINT"] as const) {
+  process.once(signal, () => {
+    killChildren();
+    process.exit(1);
+  });
+}
+
 export interface RunningProcess {
   script: string;
   child: ChildProcess;
@@ -30,7 +42,13 @@ export interface RunningProcess {
 export function startProcess(script: string, env: Record<string, string>, ready: RegExp, timeoutMs = 30_000): Promise<RunningProcess> {
   const child = spawn(process.execPath, [script], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   const output: string[] = [];
-  const exited = new Promise<number | string>((resolve) => child.once("exit", (code, signal) => resolve(code ?? signal ?? "unknown")));
+  children.add(child);
+  const exited = new Promise<number | string>((resolve) =>
+    child.once("exit", (code, signal) => {
+      children.delete(child);
+      resolve(code ?? signal ?? "unknown");
+    }),
+  );
   const running: RunningProcess = {
     script,
     child,

@@ -27,3 +27,6 @@ health.ready = false;
 healthServer?.close();
 await resources.close();
 log.info("stopped");
+// Whatever a library left scheduled (the Temporal runtime among them) must not keep a stopped
+// worker alive: an orchestrator waiting on it would kill it without a clean stop next time.
+process.exit(0);

@@ -50,6 +50,10 @@ export function createTemporalWorker(options: TemporalWorkerOptions): Promise<Wo
     activities: temporalActivities(options.activities),
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities ?? 100,
     maxConcurrentWorkflowTaskExecutions: options.maxConcurrentWorkflowTasks ?? 100,
+    // Pollers follow the backlog (the server tells the worker when more would help) instead of a
+    // fixed count: few when idle, more under a burst.
+    workflowTaskPollerBehavior: { type: "autoscaling" },
+    activityTaskPollerBehavior: { type: "autoscaling" },
     shutdownGraceTime: `${options.shutdownGraceSecs ?? 30}s`,
   });
 }
