@@ -1,7 +1,8 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import t from "tap";
-import { hashApiKey } from "@cognobserve/gateway/database";
+import { hashApiKey, legacyHashApiKey } from "@cognobserve/gateway/database";
+import { EXAMPLE_PROJECT_API_KEY } from "@cognobserve/shared/env";
 import { createTestDatabase } from "./support/database.js";
 import { ROOT } from "./support/processes.js";
 
@@ -10,7 +11,8 @@ const run = promisify(execFile);
 t.test("npm run cli -- project create", async (t) => {
   const database = await createTestDatabase();
   t.teardown(() => database.drop());
-  const env = { ...process.env, DATABASE_URL: database.url, DATABASE_READONLY_URL: database.readonlyUrl };
+  const hashSecret = "cli-test-api-key-hash-secret-0123456789";
+  const env = { ...process.env, DATABASE_URL: database.url, DATABASE_READONLY_URL: database.readonlyUrl, API_KEY_HASH_SECRET: hashSecret };
   const cli = (...args: string[]) => run(process.execPath, ["gateway/dist/cli.js", ...args], { cwd: ROOT, env });
 
   const json = await cli("project", "create", "--name", "Acme Ü", "--json");
@@ -22,7 +24,9 @@ t.test("npm run cli -- project create", async (t) => {
 
   const keys = await database.db.selectFrom("api_keys").selectAll().where("project_id", "=", project.id).execute();
   t.equal(keys.length, 1);
-  t.equal(keys[0]!.key_hash, hashApiKey(project.apiKey), "the key is stored only as its digest");
+  t.equal(keys[0]!.key_hash, hashApiKey(project.apiKey, hashSecret), "the key is stored only as its digest, keyed by API_KEY_HASH_SECRET");
+  t.equal(keys[0]!.hash_scheme, "hmac-sha256");
+  t.not(keys[0]!.key_hash, legacyHashApiKey(project.apiKey), "not a plain SHA-256 digest");
   t.notOk(JSON.stringify(keys).includes(project.apiKey));
 
   const human = await cli("project", "create", "--name", "Second");
@@ -36,12 +40,23 @@ t.test("npm run cli -- project create", async (t) => {
 t.test("a bad environment stops the gateway with one line per problem", async (t) => {
   const result = await run(process.execPath, ["gateway/dist/server.js"], {
     cwd: ROOT,
-    env: { ...process.env, GATEWAY_PORT: "eighty", NODE_ENV: "production", INTERNAL_API_SECRET: "" },
+    env: {
+      ...process.env,
+      GATEWAY_PORT: "eighty",
+      NODE_ENV: "production",
+      INTERNAL_API_SECRET: "",
+      API_KEY_HASH_SECRET: "",
+      SECRETS_ENCRYPTION_KEY: "short",
+      INIT_PROJECT_API_KEY: EXAMPLE_PROJECT_API_KEY,
+    },
   }).catch((e: { code: number; stderr: string }) => e);
   t.match(result, { code: 1 });
   t.same((result as { stderr: string }).stderr.trim().split("\n"), [
     "gateway: Invalid environment:",
     '  - GATEWAY_PORT must be an integer (got "eighty")',
     "  - INTERNAL_API_SECRET: must be set to a random string of 32+ characters in production",
+    "  - API_KEY_HASH_SECRET: must be set to a random string of 32+ characters in production",
+    "  - SECRETS_ENCRYPTION_KEY: must be set to a random string of 32+ characters in production",
+    "  - INIT_PROJECT_API_KEY: the example key of .env.example cannot be used in production",
   ]);
 });

@@ -8,6 +8,7 @@ import { parse } from "yaml";
 import { ROOT } from "./support/processes.js";
 
 const run = promisify(execFile);
+const REQUIRED_SECRETS = ["INTERNAL_API_SECRET", "API_KEY_HASH_SECRET", "SECRETS_ENCRYPTION_KEY"];
 const read = (file: string) => readFileSync(join(ROOT, file), "utf8");
 
 interface Service {
@@ -48,7 +49,12 @@ t.test("compose has every service, and workers scale", async (t) => {
   t.same(services.gateway!.ports, ["${GATEWAY_PUBLISHED_PORT:-8080}:8080"], "only the public port is published");
   const published = Object.values(services).flatMap((service) => service.ports ?? []);
   t.notOk(published.some((port) => /:8081$/.test(port)), "the internal API port is never published");
-  t.equal(services["temporal-ui"]!.ports![0], "8088:8080");
+  t.same(services.temporal!.ports, ["127.0.0.1:7233:7233"], "Temporal's gRPC port (no authentication) on loopback only");
+  t.same(services["temporal-ui"]!.ports, ["127.0.0.1:8088:8080"], "the Temporal UI (no authentication) on loopback only");
+  for (const [name, service] of Object.entries(services)) {
+    if (name === "gateway") continue;
+    for (const port of service.ports ?? []) t.match(port, /^127\.0\.0\.1:/, `${name}: ${port} is bound to loopback`);
+  }
   t.match(services.temporal!.image, /^temporalio\/auto-setup:/);
   t.equal(services.temporal!.environment!.DEFAULT_NAMESPACE, "${TEMPORAL_NAMESPACE:-cognobserve}");
   t.ok(services.temporal!.volumes!.includes("./temporal-config:/etc/temporal/config/dynamicconfig"));
@@ -88,16 +94,23 @@ t.test("configuration: compose, .env.example and the env schemas agree", async (
   for (const name of Object.keys(appEnv)) t.ok(schemaVariables.has(name), `${name} (compose) is a variable the apps read`);
   for (const name of appVariables) t.ok(name in appEnv, `${name} (.env.example) is set in compose`);
   for (const name of schemaVariables) t.ok(documented(envExample).has(name), `${name} is documented in .env.example`);
-  t.match(String(appEnv.INTERNAL_API_SECRET), /^\$\{INTERNAL_API_SECRET:\?/, "the secret must come from the environment");
+  for (const secret of REQUIRED_SECRETS) t.match(String(appEnv[secret]), new RegExp(`^\\$\\{${secret}:\\?`), `${secret} must come from the environment`);
+  for (const secret of ["API_KEY_HASH_SECRET", "SECRETS_ENCRYPTION_KEY"]) {
+    t.notOk(secret in services.worker!.environment!, `the worker does not get ${secret}`);
+    t.notOk(new RegExp(`${secret}\\s*=|ENV ${secret}`).test(dockerfile), `${secret} is not baked into an image`);
+  }
 });
 
 const dockerCompose = await run("docker-compose", ["version"]).then(() => true, () => false);
 const skip = dockerCompose ? false : "docker-compose is not installed (Debian package docker-compose; .ci/run installs it)";
 
 t.test("docker-compose config accepts the file", { skip }, async (t) => {
-  const env = { ...process.env, INTERNAL_API_SECRET: "s".repeat(32) };
+  const env: Record<string, string | undefined> = { ...process.env, ...Object.fromEntries(REQUIRED_SECRETS.map((s) => [s, "s".repeat(32)])) };
   await t.resolves(run("docker-compose", ["-f", "docker-compose.yml", "config", "-q"], { cwd: ROOT, env }));
-  const { INTERNAL_API_SECRET: _unset, ...withoutSecret } = env;
-  const refused = await run("docker-compose", ["-f", "docker-compose.yml", "config", "-q"], { cwd: ROOT, env: withoutSecret }).catch((e: { stderr: string }) => e);
-  t.match(refused, { stderr: /set INTERNAL_API_SECRET/ }, "without a secret, compose refuses to start");
+  for (const secret of REQUIRED_SECRETS) {
+    const withoutSecret = { ...env };
+    delete withoutSecret[secret];
+    const refused = await run("docker-compose", ["-f", "docker-compose.yml", "config", "-q"], { cwd: ROOT, env: withoutSecret }).catch((e: { stderr: string }) => e);
+    t.match(refused, { stderr: new RegExp(`set ${secret}`) }, `without ${secret}, compose refuses to start`);
+  }
 });

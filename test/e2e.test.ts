@@ -7,7 +7,7 @@ import { TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE } from "./support/temporal.js";
 import { waitFor } from "./support/wait.js";
 
 t.test("SDK → gateway → Temporal → worker → PostgreSQL, and back out", async (t) => {
-  const { database, gateway, worker, api, taskQueue } = await startStack(t);
+  const { database, gateway, worker, api, taskQueue, env } = await startStack(t);
   const workerLog = worker!.output.map((line) => JSON.parse(line) as { level: number; name: string; msg: string });
   t.ok(workerLog.every((entry) => entry.name === "worker" && entry.level >= 30), "the worker logs JSON lines through pino, at LOG_LEVEL (info) and above");
   t.ok(workerLog.some((entry) => entry.msg === "workflows: prebuilt bundle"), "the worker starts from the prebuilt workflow bundle");
@@ -77,7 +77,7 @@ t.test("SDK → gateway → Temporal → worker → PostgreSQL, and back out", a
   });
 
   t.test("another project's key cannot see the trace", async (t) => {
-    const other = await createProject(database.db, "Other");
+    const other = await createProject(database.db, "Other", env.API_KEY_HASH_SECRET);
     t.equal((await api(`/v1/traces/${trace.id}`, { key: other.apiKey })).status, 404);
   });
 

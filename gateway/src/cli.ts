@@ -29,7 +29,7 @@ if (command === "migrate") {
   await prepareDatabase(config.DATABASE_URL, config.DATABASE_READONLY_URL);
   const db = connectDb(config.DATABASE_URL, 1);
   try {
-    const project = await createProject(db, name);
+    const project = await createProject(db, name, config.API_KEY_HASH_SECRET);
     if (values.json) {
       console.log(JSON.stringify({ id: project.id, name: project.name, apiKey: project.apiKey }));
     } else {

@@ -5,12 +5,15 @@ import type { GatewayConfig } from "./config.js";
 import type { Handoff } from "./handoff/index.js";
 import { buildInternalServer } from "./http/internal-app.js";
 import { buildPublicServer } from "./http/public-app.js";
+import { DEFAULT_LIMITS, type GatewayLimits } from "./limits.js";
+import { createSecretBox, type SecretBox } from "./lib/secret-box.js";
 
 export interface GatewayServices {
   db: Db;
   handoff: Handoff;
   notifier: Notifier;
   allowPrivateUrls: boolean;
+  secretBox: SecretBox;
 }
 
 export interface Gateway extends GatewayServices {
@@ -24,9 +27,15 @@ export interface GatewayOptions {
   db: Db;
   handoff: Handoff;
   secret: string;
+  /** API_KEY_HASH_SECRET: the key of stored API key digests. */
+  apiKeyHashSecret: string;
+  /** SECRETS_ENCRYPTION_KEY: channel signing secrets are encrypted under a key derived from it. */
+  secretsEncryptionKey: string;
   maxBodyBytes: number;
   allowPrivateUrls: boolean;
   maxItemBytes?: number;
+  /** Ingest rate, quotas, timeouts: limitsFromConfig(config); DEFAULT_LIMITS for what is left out. */
+  limits?: Partial<GatewayLimits>;
   logger?: FastifyBaseLogger;
 }
 
@@ -37,14 +46,20 @@ export interface GatewayOptions {
 export async function openGateway(options: GatewayOptions): Promise<Gateway> {
   const { db, handoff, allowPrivateUrls, maxBodyBytes, logger } = options;
   const notifier = createNotifier({ allowPrivateUrls });
+  const secretBox = createSecretBox(options.secretsEncryptionKey);
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const ingestLimits = options.maxItemBytes === undefined ? undefined : { maxItemBytes: options.maxItemBytes };
-  const publicServer = await buildPublicServer({ db, handoff, notifier, allowPrivateUrls, maxBodyBytes, ...(ingestLimits && { ingestLimits }) }, logger);
-  const internalServer = await buildInternalServer({ db, secret: options.secret, maxBodyBytes }, logger?.child({ api: "internal" }));
+  const publicServer = await buildPublicServer(
+    { db, handoff, notifier, allowPrivateUrls, maxBodyBytes, apiKeyHashSecret: options.apiKeyHashSecret, secretBox, limits, ...(ingestLimits && { ingestLimits }) },
+    logger,
+  );
+  const internalServer = await buildInternalServer({ db, secret: options.secret, maxBodyBytes, secretBox, timeouts: limits.http }, logger?.child({ api: "internal" }));
   return {
     db,
     handoff,
     notifier,
     allowPrivateUrls,
+    secretBox,
     publicServer,
     internalServer,
     async close() {
@@ -63,3 +78,4 @@ export function connectGatewayDb(config: GatewayConfig): Db {
   return connectDb(config.DATABASE_URL, config.DATABASE_POOL_SIZE);
 }
 export { buildInternalServer } from "./http/internal-app.js";
+export { createSecretBox, type SecretBox } from "./lib/secret-box.js";

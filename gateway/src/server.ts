@@ -1,8 +1,10 @@
 import pino from "pino";
 import { configOrExit } from "./config.js";
+import { sealClearChannelSecrets } from "./db/channels.js";
 import { ensureProject } from "./db/projects.js";
 import { prepareDatabase } from "./db/setup.js";
 import { createHandoff } from "./handoff/index.js";
+import { limitsFromConfig } from "./limits.js";
 import { connectGatewayDb, openGateway } from "./resources.js";
 
 const config = configOrExit();
@@ -16,6 +18,7 @@ if (config.INIT_PROJECT_ID) {
   await ensureProject(
     db,
     { id: config.INIT_PROJECT_ID, name: config.INIT_PROJECT_NAME ?? config.INIT_PROJECT_ID },
+    config.API_KEY_HASH_SECRET,
     config.INIT_PROJECT_API_KEY,
   );
 }
@@ -24,11 +27,18 @@ const gateway = await openGateway({
   db,
   handoff: createHandoff(config, logger),
   secret: config.INTERNAL_API_SECRET,
+  apiKeyHashSecret: config.API_KEY_HASH_SECRET,
+  secretsEncryptionKey: config.SECRETS_ENCRYPTION_KEY,
   maxBodyBytes: config.MAX_BODY_BYTES,
   allowPrivateUrls: config.NOTIFICATIONS_ALLOW_PRIVATE_URLS,
   maxItemBytes: config.INGEST_MAX_ITEM_BYTES,
+  limits: limitsFromConfig(config),
   logger,
 });
+// Channel secrets stored in clear by an earlier release are encrypted here, before any use.
+const sealed = await sealClearChannelSecrets(db, gateway.secretBox);
+if (sealed > 0) logger.info({ channels: sealed }, "channel secrets encrypted at rest");
+
 await gateway.internalServer.listen({ host: config.INTERNAL_HOST, port: config.INTERNAL_PORT });
 await gateway.publicServer.listen({ host: config.GATEWAY_HOST, port: config.GATEWAY_PORT });
 logger.info({ mode: gateway.handoff.name }, "gateway ready");

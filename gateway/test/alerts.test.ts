@@ -1,11 +1,17 @@
 import { Client, Connection } from "@temporalio/client";
+import { createServer, type AddressInfo } from "node:net";
+import { sampleAlert } from "../../test/support/samples.js";
 import t from "tap";
+import { createChannel } from "../src/db/channels.js";
 import { startReceiver, verifyStandardWebhook } from "../../test/support/receiver.js";
 import { TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE } from "../../test/support/temporal.js";
 import { gatewayFixture, INTERNAL_SECRET } from "./fixture.js";
 
+type Fixture = Awaited<ReturnType<typeof gatewayFixture>>;
+
 t.test("channels and alerts", async (t) => {
-  const { app, auth, internal, otherProject } = await gatewayFixture(t);
+  const main = await gatewayFixture(t);
+  const { app, auth, internal, otherProject } = main;
   const receiver = await startReceiver();
   const connection = await Connection.connect({ address: TEMPORAL_ADDRESS });
   const temporal = new Client({ connection, namespace: TEMPORAL_NAMESPACE });
@@ -70,6 +76,39 @@ t.test("channels and alerts", async (t) => {
     }
   });
 
+  t.test("a failed test-send answers in a fixed vocabulary, never with internal details", async (t) => {
+    const strict = await gatewayFixture(t, { allowPrivateUrls: false });
+    /** Test-sends to a channel stored as given, like one whose name resolved elsewhere when it was created. */
+    const testSend = async (fixture: Fixture, url: string) => {
+      const channel = await createChannel(fixture.database.db, fixture.secretBox, fixture.project.id, { name: "probe", type: "WEBHOOK", config: { url } });
+      const response = await fixture.app.inject({ method: "POST", url: `/v1/channels/${channel.id}/test`, headers: fixture.auth() });
+      t.equal(response.statusCode, 200, url);
+      return response;
+    };
+
+    const port = new URL(receiver.url()).port;
+    const receivedBefore = receiver.received.length;
+    for (const url of [`http://localhost:${port}/hook`, `http://[::ffff:127.0.0.1]:${port}/hook`, `http://2130706433:${port}/hook`, "http://10.1.2.3/hook"]) {
+      const response = await testSend(strict, url);
+      t.same(response.json(), { delivered: false, responseStatus: null, error: "refused: private or reserved address" }, url);
+      t.notMatch(response.body, /127\.0\.0\.1|::1|7f00|10\.1\.2\.3/, "no address in the answer");
+    }
+    t.equal(receiver.received.length, receivedBefore, "nothing reached the receiver");
+
+    const unresolvable = await testSend(strict, "http://no-such-host.invalid/hook");
+    t.same(unresolvable.json(), { delivered: false, responseStatus: null, error: "could not resolve the host" });
+    t.notMatch(unresolvable.body, /ENOTFOUND|getaddrinfo|no-such-host/);
+
+    receiver.statuses.push(503);
+    t.same((await testSend(main, receiver.url())).json(), { delivered: false, responseStatus: 503, error: "answered 503" }, "not the receiver's words");
+
+    const gone = createServer();
+    await new Promise<void>((done) => gone.listen(0, "127.0.0.1", done));
+    const freedPort = (gone.address() as AddressInfo).port;
+    await new Promise((done) => gone.close(done));
+    t.same((await testSend(main, `http://127.0.0.1:${freedPort}/hook`)).json(), { delivered: false, responseStatus: null, error: "connection failed" });
+  });
+
   t.test("alerts: create starts the workflow, update and delete stop it", async (t) => {
     const response = await api("POST", "/v1/alerts", {
       name: "errors",
@@ -132,17 +171,7 @@ t.test("channels and alerts", async (t) => {
   });
 
   t.test("transitions are idempotent; delivery attempts are recorded, never sent, by the internal API", async (t) => {
-    const alert = (
-      await api("POST", "/v1/alerts", {
-        name: "cost",
-        type: "COST",
-        operator: "GREATER_THAN",
-        threshold: 1,
-        windowMins: 60,
-        enabled: false,
-        channelIds: [webhook.id, slack.id],
-      })
-    ).json();
+    const alert = (await api("POST", "/v1/alerts", sampleAlert([webhook.id, slack.id]))).json();
     const evaluation = { alertId: alert.id, evaluationId: "run-1-0", conditionMet: true, value: 2.5, sampleCount: 3 };
     const first = (await internalCall("transitionAlertState", evaluation)).json();
     t.match(first, { previousState: "INACTIVE", newState: "FIRING", shouldNotify: true, notificationId: `alert-${alert.id}-run-1-0` });

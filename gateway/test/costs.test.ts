@@ -154,6 +154,54 @@ t.test("costs", async (t) => {
     await ingest(trace);
     t.same((await spanCosts(trace.id)).map((r) => [r.id, Number(r.total)]), [["before", 1], ["early", 1], ["late", 2]]);
   });
+
+  t.test("matchPattern: a bounded grammar on write, no regex behind it", async (t) => {
+    const nineStars = "*a*a*a*a*a*a*a*a*b";
+    t.match((await api("POST", "/v1/models", { modelName: "x", matchPattern: nineStars, inputPrice: 1, outputPrice: 1 })).json(), {
+      statusCode: 400,
+      message: "matchPattern may have at most 8 * wildcards (has 9)",
+    });
+    t.match((await api("POST", "/v1/models", { modelName: nineStars, inputPrice: 1, outputPrice: 1 })).json(), {
+      statusCode: 400,
+      message: "modelName may have at most 8 * wildcards (has 9)",
+    }, "without a matchPattern, the model name is the pattern");
+    t.match((await api("POST", "/v1/models", { modelName: "x", matchPattern: "a b", inputPrice: 1, outputPrice: 1 })).json(), {
+      statusCode: 400,
+      message: /^matchPattern must match/,
+    });
+    t.match((await api("POST", "/v1/models", { modelName: "x", matchPattern: "x".repeat(201), inputPrice: 1, outputPrice: 1 })).json(), {
+      statusCode: 400,
+      message: "matchPattern must be at most 200 characters",
+    });
+
+    // Eight * is allowed; as a regex (^.*a.*a…b$) it would backtrack for minutes on a name of a's.
+    const hostile = await api("POST", "/v1/models", { modelName: "hostile", matchPattern: "*a*a*a*a*a*a*a*b", inputPrice: 1, outputPrice: 1 });
+    t.equal(hostile.statusCode, 201);
+    const { id } = hostile.json();
+    t.match((await api("PATCH", `/v1/models/${id}`, { matchPattern: nineStars })).json(), { statusCode: 400, message: /^matchPattern may have at most 8/ });
+
+    const longName = "a".repeat(200);
+    const listed = await api("GET", `/v1/models?model=${longName}`);
+    t.equal(listed.statusCode, 200);
+    t.same(listed.json().data, [], "neither the override nor any catalog entry matches");
+    t.match((await api("GET", "/v1/models?model=xaaaaaaaB")).json().data, [{ modelName: "hostile", matchPattern: "*a*a*a*a*a*a*a*b" }]);
+
+    const trace = sampleTrace({
+      spans: [
+        span("long", { model: longName, promptTokens: 1_000_000 }),
+        span("match", { model: "AAAAAAAB", promptTokens: 1_000_000 }),
+      ],
+    });
+    t.equal(await ingest(trace), 1, "spans are priced end to end");
+    t.same((await spanCosts(trace.id)).map((r) => [r.id, r.total === null ? null : Number(r.total)]), [["long", null], ["match", 1]]);
+    t.equal((await api("DELETE", `/v1/models/${id}`)).statusCode, 204);
+  });
+
+  t.test("catalog entries show their regex as matchPattern", async (t) => {
+    const catalog = (await api("GET", "/v1/models?model=claude-sonnet-4-5-20250929", undefined, otherProject.apiKey)).json().data;
+    t.ok(catalog.length >= 1);
+    t.ok(catalog.every((m: { source: string; matchPattern: string }) => m.source === "catalog" && m.matchPattern.startsWith("^")));
+  });
 });
 
 t.test("daily summaries stay exact", async (t) => {

@@ -72,5 +72,7 @@ export interface QueueEnvelope<T> {
 export const FAILURE_TYPES = {
   VALIDATION_ERROR: "VALIDATION_ERROR",
   INTERNAL_API_REJECTED: "INTERNAL_API_REJECTED",
+  /** An alert's metric query ran past ALERT_QUERY_TIMEOUT_MS. */
+  ALERT_QUERY_TIMEOUT: "ALERT_QUERY_TIMEOUT",
 } as const;
 

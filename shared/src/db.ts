@@ -21,11 +21,15 @@ export interface ProjectsTable {
   created_at: CreatedAt;
 }
 
+/** sha256: a plain digest (before keyed digests); hmac-sha256: keyed by API_KEY_HASH_SECRET. */
+export type ApiKeyHashScheme = "sha256" | "hmac-sha256";
+
 export interface ApiKeysTable {
   id: Generated<string>;
   project_id: string;
   key_hash: string;
   key_prefix: string;
+  hash_scheme: ApiKeyHashScheme;
   created_at: CreatedAt;
 }
 
@@ -141,7 +145,10 @@ export interface ChannelsTable {
   name: string;
   type: "WEBHOOK" | "SLACK" | "DISCORD";
   url: string;
-  /** Standard Webhooks signing secret (whsec_…), WEBHOOK channels only. */
+  /**
+   * Standard Webhooks signing secret (whsec_…), WEBHOOK channels only, sealed by the gateway
+   * (`v1:…`, AES-256-GCM); the worker's role cannot read this column.
+   */
   secret: string | null;
   created_at: CreatedAt;
 }

@@ -5,6 +5,11 @@ import { errorMessages } from "./validation.js";
 
 /** Used when INTERNAL_API_SECRET is unset outside production, so a fresh clone runs as is. */
 export const DEV_INTERNAL_API_SECRET = "cognobserve-development-secret-do-not-deploy";
+/** Development defaults of the gateway's keys for API key digests and secrets at rest. */
+export const DEV_API_KEY_HASH_SECRET = "cognobserve-development-api-key-hash-secret";
+export const DEV_SECRETS_ENCRYPTION_KEY = "cognobserve-development-encryption-key";
+/** The key .env.example ships for the local project: published, so refused in production. */
+export const EXAMPLE_PROJECT_API_KEY = "co_local_development_key";
 const MIN_PRODUCTION_SECRET_LENGTH = 32;
 
 const Port = (fallback: number) => Type.Integer({ minimum: 0, maximum: 65535, default: fallback });
@@ -50,11 +55,37 @@ export const GatewayEnv = Type.Object({
   INGEST_BATCH_MAX_ITEMS: Type.Integer({ minimum: 1, maximum: 1000, default: 500 }),
   /** Serialized bytes per batch: well under Temporal's 512 KB payload warning and 2 MB limit. */
   INGEST_BATCH_MAX_BYTES: Type.Integer({ minimum: 1024, maximum: 1_500_000, default: 262_144 }),
+  /** Batch workflow starts of one project running at once; beyond, batches grow instead. */
+  INGEST_BATCH_MAX_IN_FLIGHT: Type.Integer({ minimum: 1, maximum: 100, default: 2 }),
   /** Largest item once serialized (an item alone in its batch); larger → 413. */
   INGEST_MAX_ITEM_BYTES: Type.Integer({ minimum: 1024, maximum: 1_900_000, default: 1_500_000 }),
+  /** Items (traces, scores) a project may send per second; 0: no limit. */
+  INGEST_RATE_PER_SEC: Type.Integer({ minimum: 0, default: 1000 }),
+  /** Items a project may send beyond that rate, from a reserve that refills every 10 s (0: none). */
+  INGEST_BURST: Type.Integer({ minimum: 0, default: 2000 }),
+  /** Redis through which gateways share ingest rate counts (legacy mode uses REDIS_URL); unset in Temporal mode: per process. */
+  RATE_LIMIT_REDIS_URL: Type.Optional(Type.String({ pattern: "^rediss?://" })),
+  /** Alerts a project may have (each runs a workflow and a query every interval). */
+  MAX_ALERTS_PER_PROJECT: Type.Integer({ minimum: 1, default: 100 }),
+  /** Smallest alert evaluationIntervalSecs accepted. */
+  ALERT_MIN_EVALUATION_INTERVAL_SECS: Type.Integer({ minimum: 1, maximum: 86_400, default: 10 }),
+  /** Largest alert windowMins accepted (a wider window means a larger scan every interval). */
+  ALERT_MAX_WINDOW_MINS: Type.Integer({ minimum: 1, maximum: 10_080, default: 1440 }),
+  /** Notification channels a project may have. */
+  MAX_CHANNELS_PER_PROJECT: Type.Integer({ minimum: 1, default: 50 }),
+  /** Model price overrides a project may have. */
+  MAX_MODEL_PRICES_PER_PROJECT: Type.Integer({ minimum: 1, default: 500 }),
+  /** Time a client has to send a whole request, body included (slower → 408). */
+  REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 1000, default: 30_000 }),
+  /** Idle keep-alive connections close after this; keep it above the load balancer's idle timeout. */
+  KEEP_ALIVE_TIMEOUT_MS: Type.Integer({ minimum: 1000, default: 72_000 }),
   INIT_PROJECT_ID: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: "^[A-Za-z0-9_-]+$" })),
   INIT_PROJECT_NAME: Type.Optional(Type.String({ minLength: 1 })),
   INIT_PROJECT_API_KEY: Type.Optional(Type.String({ minLength: 16 })),
+  /** HMAC key of stored API key digests: without it a leaked api_keys table cannot be guessed against. */
+  API_KEY_HASH_SECRET: Type.String({ minLength: 1, default: DEV_API_KEY_HASH_SECRET }),
+  /** Encrypts webhook signing secrets at rest (AES-256-GCM, key derived from this). */
+  SECRETS_ENCRYPTION_KEY: Type.String({ minLength: 1, default: DEV_SECRETS_ENCRYPTION_KEY }),
 });
 
 export const WorkerEnv = Type.Object({
@@ -72,6 +103,8 @@ export const WorkerEnv = Type.Object({
   WORKER_QUEUE_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 256, default: 8 }),
   /** Legacy Redis path: attempts before an item goes to the dead-letter list. */
   WORKER_QUEUE_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 100, default: 5 }),
+  /** Statement timeout of an alert's metric query, so a huge window cannot hold a connection. */
+  ALERT_QUERY_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 10_000 }),
 });
 
 export type GatewayEnv = Static<typeof GatewayEnv> & { INTERNAL_API_SECRET: string };
@@ -82,6 +115,35 @@ export class EnvError extends Error {
     super(`Invalid environment:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
     this.name = "EnvError";
   }
+}
+
+/** Secrets with a development default: production must set each to something else, long enough. */
+const DEVELOPMENT_SECRETS: Record<string, string> = {
+  INTERNAL_API_SECRET: DEV_INTERNAL_API_SECRET,
+  API_KEY_HASH_SECRET: DEV_API_KEY_HASH_SECRET,
+  SECRETS_ENCRYPTION_KEY: DEV_SECRETS_ENCRYPTION_KEY,
+};
+
+/** Weak or published secrets, one line per variable; values are never echoed. */
+function productionProblems(names: string[], env: Record<string, unknown>, found: string[]): string[] {
+  const problems: string[] = [];
+  for (const [name, developmentValue] of Object.entries(DEVELOPMENT_SECRETS)) {
+    if (!names.includes(name)) continue;
+    const value = env[name];
+    if (typeof value !== "string" || value.length < MIN_PRODUCTION_SECRET_LENGTH || value === developmentValue) {
+      problems.push(`${name}: must be set to a random string of ${MIN_PRODUCTION_SECRET_LENGTH}+ characters in production`);
+    }
+  }
+  const initKey = env.INIT_PROJECT_API_KEY;
+  // A key the schema already refused has its line.
+  if (typeof initKey === "string" && !found.some((p) => p.startsWith("INIT_PROJECT_API_KEY"))) {
+    if (initKey === EXAMPLE_PROJECT_API_KEY) {
+      problems.push("INIT_PROJECT_API_KEY: the example key of .env.example cannot be used in production");
+    } else if (initKey.length < MIN_PRODUCTION_SECRET_LENGTH) {
+      problems.push(`INIT_PROJECT_API_KEY: must be ${MIN_PRODUCTION_SECRET_LENGTH}+ characters in production`);
+    }
+  }
+  return problems;
 }
 
 /**
@@ -109,14 +171,7 @@ export function loadEnv<P extends TProperties>(
     // Values of secrets and URLs (which may hold passwords) are never echoed.
     return /SECRET|KEY|URL/.test(name) ? message : `${message} (got ${JSON.stringify(env[name])})`;
   });
-  if (env.NODE_ENV === "production") {
-    const secret = env.INTERNAL_API_SECRET;
-    if (typeof secret !== "string" || secret.length < MIN_PRODUCTION_SECRET_LENGTH || secret === DEV_INTERNAL_API_SECRET) {
-      problems.push(
-        `INTERNAL_API_SECRET: must be set to a random string of ${MIN_PRODUCTION_SECRET_LENGTH}+ characters in production`,
-      );
-    }
-  }
+  if (env.NODE_ENV === "production") problems.push(...productionProblems(Object.keys(schema.properties), env, problems));
   if (problems.length > 0) throw new EnvError(problems);
   env.INTERNAL_API_SECRET ??= DEV_INTERNAL_API_SECRET;
   return env as Static<TObject<P>> & { INTERNAL_API_SECRET: string };

@@ -6,7 +6,7 @@ export * from "./schemas/alert.js";
 export * from "./schemas/ingest.js";
 export * from "./validation.js";
 export * from "./ingest-checks.js";
-export { isDate, isDateTime } from "./formats.js";
+export { isDate, isDateTime, isStorableText, MAX_UTC_OFFSET_MINUTES } from "./formats.js";
 export * from "./schemas/score-config.js";
 export * from "./score-config-checks.js";
 export * from "./alert-state.js";

@@ -93,9 +93,12 @@ function describe(error: ValueError): string {
       return `must be ${[...new Set(types)].join(" or ")}`;
     }
     case ValueErrorType.StringFormat:
-      if (schema.format === "date-time") return "must be an RFC 3339 date-time with a time zone, e.g. 2025-01-31T12:00:00.000Z";
-      if (schema.format === "date") return "must be a date as YYYY-MM-DD";
+      if (schema.format === "date-time") {
+        return "must be an RFC 3339 date-time with a time zone (years 0001–9999, offset at most ±14:00), e.g. 2025-01-31T12:00:00.000Z";
+      }
+      if (schema.format === "date") return "must be a date as YYYY-MM-DD (years 0001–9999)";
       if (schema.format === "uuid") return "must be a UUID";
+      if (schema.format === "text") return "must not contain NUL characters or unpaired surrogates";
       return `must match format '${schema.format}'`;
     case ValueErrorType.ObjectAdditionalProperties:
       return "is not a known field";

@@ -36,3 +36,17 @@ export function sampleTrace(overrides: Record<string, unknown> = {}) {
 export function sampleScore(overrides: Record<string, unknown> = {}) {
   return { id: randomUUID(), traceId: "trace-1", name: "accuracy", value: 0.9, comment: "looks right", ...overrides };
 }
+
+/** A disabled COST alert (nothing evaluates it on its own) linked to the given channels. */
+export function sampleAlert(channelIds: string[], overrides: Record<string, unknown> = {}) {
+  return {
+    name: "cost",
+    type: "COST" as const,
+    operator: "GREATER_THAN" as const,
+    threshold: 1,
+    windowMins: 60,
+    enabled: false,
+    channelIds,
+    ...overrides,
+  };
+}

@@ -25,6 +25,8 @@ export async function startStack(t: Test, extraEnv: Record<string, string> = {},
     INTERNAL_PORT: String(internalPort),
     INTERNAL_API_URL: `http://127.0.0.1:${internalPort}`,
     INTERNAL_API_SECRET: "e2e-secret-0123456789-0123456789-0123",
+    API_KEY_HASH_SECRET: "e2e-api-key-hash-secret-0123456789-0123",
+    SECRETS_ENCRYPTION_KEY: "e2e-secrets-encryption-key-0123456789-0123",
     TEMPORAL_ADDRESS,
     TEMPORAL_NAMESPACE,
     TEMPORAL_TASK_QUEUE: taskQueue,
@@ -32,6 +34,8 @@ export async function startStack(t: Test, extraEnv: Record<string, string> = {},
     INIT_PROJECT_NAME: "End to end",
     INIT_PROJECT_API_KEY: API_KEY,
     REDIS_KEY_PREFIX: `${taskQueue}:`,
+    // Alert tests evaluate every second, below the deployment default of 10.
+    ALERT_MIN_EVALUATION_INTERVAL_SECS: "1",
     ...extraEnv,
   };
   const processes: RunningProcess[] = [];

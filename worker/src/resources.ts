@@ -17,7 +17,7 @@ export function openWorkerResources(config: WorkerConfig): WorkerResources {
   const notifier = createNotifier({ allowPrivateUrls: config.NOTIFICATIONS_ALLOW_PRIVATE_URLS });
   return {
     db,
-    activities: createActivities({ db, internalApi, notifier }),
+    activities: createActivities({ db, internalApi, notifier, alertQueryTimeoutMs: config.ALERT_QUERY_TIMEOUT_MS }),
     async close() {
       await Promise.all([notifier.close(), internalApi.close()]);
       await db.destroy();

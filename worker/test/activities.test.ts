@@ -1,3 +1,4 @@
+import { createChannel, prepareDatabase } from "@cognobserve/gateway/database";
 import { ApplicationFailure } from "@temporalio/activity";
 import type { ScoreWorkflowInput, TraceWorkflowInput } from "@cognobserve/shared";
 import { sql } from "kysely";
@@ -8,7 +9,7 @@ import { temporalActivities } from "../src/temporal/index.js";
 import { activityFixture, INTERNAL_SECRET as SECRET } from "./fixture.js";
 
 t.test("activities against the real internal API and the read-only role", async (t) => {
-  const { database, project, baseUrl, reader, activities } = await activityFixture(t, "Activities");
+  const { database, project, baseUrl, reader, activities, secretBox } = await activityFixture(t, "Activities");
 
   t.test("persistTrace stores through the API, readable by the reader", async (t) => {
     const input = { ...sampleTrace(), projectId: project.id } as TraceWorkflowInput;
@@ -61,5 +62,30 @@ t.test("activities against the real internal API and the read-only role", async 
     }
     const projects = await database.db.selectFrom("projects").select("id").execute();
     t.same(projects.map((p) => p.id), [project.id], "nothing was written");
+  });
+
+  t.test("the worker's database role cannot read key digests or channel secrets", async (t) => {
+    const channel = await createChannel(database.db, secretBox, project.id, { name: "hook", type: "WEBHOOK", config: { url: "https://example.com/hook" } });
+    const check = async (when: string) => {
+      const refused = {
+        "select * from api_keys": sql`select * from api_keys`,
+        "select key_hash from api_keys": sql`select key_hash from api_keys`,
+        "select secret from channels": sql`select secret from channels`,
+        "select * from channels": sql`select * from channels`,
+      };
+      for (const [what, statement] of Object.entries(refused)) {
+        const error = await statement.execute(reader).catch((e: { code?: string }) => e);
+        t.equal((error as { code?: string }).code, "42501", `${what} is refused (${when})`);
+      }
+      const { rows } = await sql<{ id: string; url: string }>`select id, url from channels`.execute(reader);
+      t.same(rows, [{ id: channel.id, url: "https://example.com/hook" }], `the other columns stay readable (${when})`);
+    };
+    await check("after set-up");
+    // Set-up runs at every gateway start: it must not hand the hidden ones back.
+    await prepareDatabase(database.url, database.readonlyUrl);
+    await check("after set-up ran again");
+    const stored = await database.db.selectFrom("channels").select("secret").where("id", "=", channel.id).executeTakeFirstOrThrow();
+    t.match(stored.secret, /^v1:/, "stored sealed");
+    t.notOk(stored.secret!.includes(channel.secret!.slice("whsec_".length)), "not in clear");
   });
 });

@@ -1,13 +1,14 @@
 import { connectDb } from "@cognobserve/shared/db";
 import t from "tap";
 import { createProject } from "@cognobserve/gateway/database";
+import { DEV_API_KEY_HASH_SECRET } from "@cognobserve/shared/env";
 import { createTestDatabase } from "../../test/support/database.js";
 import { measure } from "../src/activities/alert-metrics.js";
 
 t.test("alert metrics over known data, read as the worker's role", async (t) => {
   const database = await createTestDatabase();
-  const project = await createProject(database.db, "Metrics");
-  const quiet = await createProject(database.db, "Quiet");
+  const project = await createProject(database.db, "Metrics", DEV_API_KEY_HASH_SECRET);
+  const quiet = await createProject(database.db, "Quiet", DEV_API_KEY_HASH_SECRET);
   const reader = connectDb(database.readonlyUrl, 2);
   t.teardown(async () => {
     await reader.destroy();

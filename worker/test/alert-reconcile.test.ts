@@ -3,6 +3,7 @@ import { Client, Connection } from "@temporalio/client";
 import t from "tap";
 import { createAlert } from "@cognobserve/gateway/database";
 import { createProject } from "@cognobserve/gateway/database";
+import { DEV_API_KEY_HASH_SECRET } from "@cognobserve/shared/env";
 import { createTestDatabase } from "../../test/support/database.js";
 import { TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, uniqueTaskQueue } from "../../test/support/temporal.js";
 import { waitFor } from "../../test/support/wait.js";
@@ -10,7 +11,7 @@ import { reconcileAlertWorkflows } from "../src/temporal/index.js";
 
 t.test("at start the worker gives every enabled alert its workflow, and stops orphans", async (t) => {
   const database = await createTestDatabase();
-  const project = await createProject(database.db, "Reconcile");
+  const project = await createProject(database.db, "Reconcile", DEV_API_KEY_HASH_SECRET);
   const reader = connectDb(database.readonlyUrl, 2);
   const connection = await Connection.connect({ address: TEMPORAL_ADDRESS });
   const client = new Client({ connection, namespace: TEMPORAL_NAMESPACE });

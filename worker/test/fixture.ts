@@ -3,7 +3,8 @@ import { Client, Connection } from "@temporalio/client";
 import { NativeConnection } from "@temporalio/worker";
 import type { Test } from "tap";
 import { createProject } from "@cognobserve/gateway/database";
-import { buildInternalServer } from "@cognobserve/gateway/servers";
+import { buildInternalServer, createSecretBox } from "@cognobserve/gateway/servers";
+import { DEV_API_KEY_HASH_SECRET } from "@cognobserve/shared/env";
 import { createNotifier } from "@cognobserve/shared/notify";
 import { createTestDatabase } from "../../test/support/database.js";
 import { TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, uniqueTaskQueue } from "../../test/support/temporal.js";
@@ -18,9 +19,11 @@ export const INTERNAL_SECRET = "worker-test-internal-secret-0123456789";
  */
 export async function activityFixture(t: Test, projectName: string) {
   const database = await createTestDatabase();
-  const project = await createProject(database.db, projectName);
+  const project = await createProject(database.db, projectName, DEV_API_KEY_HASH_SECRET);
   const notifier = createNotifier({ allowPrivateUrls: true });
-  const internal = await buildInternalServer({ db: database.db, secret: INTERNAL_SECRET, maxBodyBytes: 1 << 20 });
+  // The gateway's: tests that arrange channels seal their secrets with it.
+  const secretBox = createSecretBox("worker-test-secrets-encryption-key-0123456789");
+  const internal = await buildInternalServer({ db: database.db, secret: INTERNAL_SECRET, maxBodyBytes: 1 << 20, secretBox });
   const baseUrl = await internal.listen({ host: "127.0.0.1", port: 0 });
   const reader = connectDb(database.readonlyUrl, 2);
   const internalApi = createInternalApi({ baseUrl, secret: INTERNAL_SECRET });
@@ -30,7 +33,7 @@ export async function activityFixture(t: Test, projectName: string) {
     await notifier.close();
     await database.drop();
   });
-  return { database, project, baseUrl, reader, internalApi, activities: createActivities({ db: reader, internalApi, notifier }) };
+  return { database, project, baseUrl, reader, internalApi, secretBox, activities: createActivities({ db: reader, internalApi, notifier }) };
 }
 
 /** A worker (bundling the real workflows) on a task queue of its own, and a client; closed at teardown. */

@@ -62,9 +62,10 @@ async function linkChannels(db: Db, alertId: string, channelIds: string[]) {
   }
 }
 
+/** In its own transaction, or in the caller's (a quota check, createWithinQuota). */
 export async function createAlert(db: Db, projectId: string, body: AlertBody): Promise<AlertRow> {
   const settings = { ...ALERT_DEFAULTS, ...body };
-  return db.transaction().execute(async (tx) => {
+  const write = async (tx: Db) => {
     const row = await tx
       .insertInto("alerts")
       .values({
@@ -85,7 +86,8 @@ export async function createAlert(db: Db, projectId: string, body: AlertBody): P
       .executeTakeFirstOrThrow();
     await linkChannels(tx, row.id, settings.channelIds);
     return row;
-  });
+  };
+  return db.isTransaction ? write(db) : db.transaction().execute(write);
 }
 
 export function listAlerts(db: Db, projectId: string) {

@@ -1,6 +1,6 @@
 import type { Db } from "@cognobserve/shared/db";
 import { sql } from "kysely";
-import { resolvePrice } from "../pricing/prices.js";
+import { priceResolver } from "../pricing/prices.js";
 import { projectPrices } from "./model-prices.js";
 
 /**
@@ -40,10 +40,10 @@ export async function calculateTraceCosts(db: Db, projectId: string, traceIds: s
       .execute();
     if (spans.length === 0) return { pricedCount: 0 };
 
-    const overrides = await projectPrices(tx, projectId);
+    const resolvePrice = priceResolver(await projectPrices(tx, projectId));
     const rows = spans.map((span) => {
       const hasTokens = span.prompt_tokens !== null || span.completion_tokens !== null;
-      const price = hasTokens ? resolvePrice(overrides, span.model!, span.start_time) : undefined;
+      const price = hasTokens ? resolvePrice(span.model!, span.start_time) : undefined;
       return sql`(${span.trace_id}::text, ${span.id}::text, ${price?.inputPrice ?? null}::numeric, ${price?.outputPrice ?? null}::numeric, ${price?.cachedInputPrice ?? price?.inputPrice ?? null}::numeric)`;
     });
 

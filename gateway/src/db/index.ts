@@ -3,6 +3,7 @@
 export { prepareDatabase } from "./setup.js";
 export { createProject, ensureProject } from "./projects.js";
 export { applyEvaluation, createAlert } from "./alerts.js";
-export { createChannel } from "./channels.js";
+export { createChannel, sealClearChannelSecrets } from "./channels.js";
 export { archiveScoreConfig, createScoreConfig } from "./score-configs.js";
-export { hashApiKey } from "../lib/secrets.js";
+export { hashApiKey, legacyHashApiKey } from "../lib/secrets.js";
+export { createSecretBox, isSealed, type SecretBox } from "../lib/secret-box.js";

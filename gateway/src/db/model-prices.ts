@@ -1,6 +1,7 @@
 import type { Db, ModelPricesTable } from "@cognobserve/shared/db";
 import type { Insertable, Selectable, Updateable } from "kysely";
-import { globPattern, type Price } from "../pricing/prices.js";
+import { globMatches } from "../pricing/glob.js";
+import type { Price } from "../pricing/prices.js";
 
 export function modelPriceView(row: Selectable<ModelPricesTable>) {
   return {
@@ -24,7 +25,8 @@ export async function projectPrices(db: Db, projectId: string): Promise<Price[]>
   return rows.map((row) => ({
     id: row.id,
     model: row.model_name,
-    pattern: globPattern(row.match_pattern),
+    matchPattern: row.match_pattern,
+    matches: (model: string) => globMatches(row.match_pattern, model),
     startDate: row.start_date,
     inputPrice: row.input_price,
     outputPrice: row.output_price,

@@ -32,9 +32,14 @@ export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
   return results.filter((r) => r.status === "Success").map((r) => r.migrationName);
 }
 
+/** Never readable by the worker's role: API key digests, and channels' signing secrets. */
+const HIDDEN_TABLES = ["api_keys"];
+const HIDDEN_COLUMNS: Record<string, string[]> = { channels: ["secret"] };
+
 /**
- * The worker's role: it may read every table and write none. Its name and password come from
- * DATABASE_READONLY_URL, so that one variable both configures the worker and provisions the role.
+ * The worker's role: it may read every table but the hidden ones (and columns), and write none.
+ * Its name and password come from DATABASE_READONLY_URL, so that one variable both configures
+ * the worker and provisions the role.
  */
 export async function ensureReadonlyRole(db: Kysely<any>, readonlyUrl: string): Promise<void> {
   const url = new URL(readonlyUrl);
@@ -50,11 +55,31 @@ export async function ensureReadonlyRole(db: Kysely<any>, readonlyUrl: string): 
     `alter role ${role} set default_transaction_read_only = on`,
     `grant connect on database ${escapeIdentifier(decodeURIComponent(url.pathname.slice(1)))} to ${role}`,
     `grant usage on schema public to ${role}`,
-    `grant select on all tables in schema public to ${role}`,
+    // Tables later migrations create are readable too (hidden ones are taken back below).
     `alter default privileges in schema public grant select on tables to ${role}`,
   ];
   for (const statement of statements) {
     await retryOnConcurrentCatalogUpdate(() => sql.raw(statement).execute(db));
+  }
+  await retryOnConcurrentCatalogUpdate(() => db.transaction().execute((tx) => grantReads(tx, role)));
+}
+
+/**
+ * SELECT on every table, then the hidden ones taken back: this runs at every start, and the
+ * first grant alone would hand them back. One transaction, so no moment has them readable.
+ */
+async function grantReads(tx: Kysely<any>, role: string): Promise<void> {
+  await sql.raw(`grant select on all tables in schema public to ${role}`).execute(tx);
+  const hidden = [...HIDDEN_TABLES, ...Object.keys(HIDDEN_COLUMNS)].map((t) => escapeIdentifier(t)).join(", ");
+  // Revoking a table's privileges also drops its column privileges: the grants below start afresh.
+  await sql.raw(`revoke all on table ${hidden} from ${role}`).execute(tx);
+  for (const [table, columns] of Object.entries(HIDDEN_COLUMNS)) {
+    const readable = await sql<{ name: string }>`
+      select column_name as name from information_schema.columns
+      where table_schema = 'public' and table_name = ${table} and column_name::text <> all(${columns}::text[])
+      order by ordinal_position`.execute(tx);
+    const list = readable.rows.map((c) => escapeIdentifier(c.name)).join(", ");
+    await sql.raw(`grant select (${list}) on table ${escapeIdentifier(table)} to ${role}`).execute(tx);
   }
 }
 

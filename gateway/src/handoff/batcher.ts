@@ -4,6 +4,12 @@ export interface BatcherOptions<I> {
   maxItems: number;
   /** Serialized bytes of a batch's items; an item larger than this goes alone. */
   maxBytes: number;
+  /**
+   * Flushes of one key running at once. While that many are running, new items wait for one to
+   * finish (or for their batch to fill), so batches grow with the load instead of the number of
+   * workflows: under light load a batch holds one item, under heavy load hundreds.
+   */
+  maxInFlight: number;
   /** Hands one batch on (starts its workflow); resolves with the id every item of it is answered with. */
   flush(key: string, items: I[]): Promise<string>;
 }
@@ -12,17 +18,19 @@ interface OpenBatch<I> {
   items: I[];
   bytes: number;
   waiters: Array<{ resolve(id: string): void; reject(error: unknown): void }>;
-  timer: NodeJS.Timeout;
+  /** Set while the batch waits out waitMs; unset while it waits for a running flush to end. */
+  timer?: NodeJS.Timeout;
 }
 
 /**
- * Gathers items per key (a project) for at most `waitMs`, bounded by count and bytes, then
- * flushes them as one batch. Each add() settles when the flush holding its item has: a caller
- * is answered only once its item is durably handed on. close() flushes what is left and waits
- * for every flush in flight.
+ * Gathers items per key (a project), bounded by count and bytes, and flushes them as one batch:
+ * after `waitMs`, or as soon as a running flush of the key ends when `maxInFlight` are running.
+ * Each add() settles when the flush holding its item has: a caller is answered only once its
+ * item is durably handed on. close() flushes what is left and waits for every flush in flight.
  */
 export class Batcher<I> {
   private readonly open = new Map<string, OpenBatch<I>>();
+  private readonly running = new Map<string, number>();
   private readonly inFlight = new Set<Promise<void>>();
 
   constructor(private readonly options: BatcherOptions<I>) {}
@@ -34,8 +42,9 @@ export class Batcher<I> {
       batch = undefined;
     }
     if (!batch) {
-      batch = { items: [], bytes: 0, waiters: [], timer: setTimeout(() => this.flush(key), this.options.waitMs) };
+      batch = { items: [], bytes: 0, waiters: [] };
       this.open.set(key, batch);
+      if (this.runningFor(key) < this.options.maxInFlight) batch.timer = setTimeout(() => this.flushWhenFree(key), this.options.waitMs);
     }
     batch.items.push(item);
     batch.bytes += bytes;
@@ -49,15 +58,38 @@ export class Batcher<I> {
     await Promise.all(this.inFlight);
   }
 
+  private runningFor(key: string): number {
+    return this.running.get(key) ?? 0;
+  }
+
+  /** After waitMs: flush now, or leave the batch to the end of a running flush. */
+  private flushWhenFree(key: string): void {
+    const batch = this.open.get(key);
+    if (!batch) return;
+    batch.timer = undefined;
+    if (this.runningFor(key) < this.options.maxInFlight) this.flush(key);
+  }
+
   private flush(key: string): void {
     const batch = this.open.get(key);
     if (!batch) return;
     this.open.delete(key);
     clearTimeout(batch.timer);
-    const done = this.options.flush(key, batch.items).then(
-      (id) => batch.waiters.forEach((w) => w.resolve(id)),
-      (error: unknown) => batch.waiters.forEach((w) => w.reject(error)),
-    );
+    this.running.set(key, this.runningFor(key) + 1);
+    const done = this.options
+      .flush(key, batch.items)
+      .then(
+        (id) => batch.waiters.forEach((w) => w.resolve(id)),
+        (error: unknown) => batch.waiters.forEach((w) => w.reject(error)),
+      )
+      .finally(() => {
+        const left = this.runningFor(key) - 1;
+        if (left > 0) this.running.set(key, left);
+        else this.running.delete(key);
+        // A batch that waited for this flush to end goes now.
+        const waiting = this.open.get(key);
+        if (waiting && !waiting.timer) this.flush(key);
+      });
     this.inFlight.add(done);
     void done.finally(() => this.inFlight.delete(done));
   }

@@ -16,7 +16,12 @@ export function createHandoff(config: GatewayConfig, log?: TemporalHandoffOption
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     timeoutMs: config.DISPATCH_TIMEOUT_MS,
-    batch: { waitMs: config.INGEST_BATCH_WAIT_MS, maxItems: config.INGEST_BATCH_MAX_ITEMS, maxBytes: config.INGEST_BATCH_MAX_BYTES },
+    batch: {
+      waitMs: config.INGEST_BATCH_WAIT_MS,
+      maxItems: config.INGEST_BATCH_MAX_ITEMS,
+      maxBytes: config.INGEST_BATCH_MAX_BYTES,
+      maxInFlight: config.INGEST_BATCH_MAX_IN_FLIGHT,
+    },
     ...(log && { log }),
   });
 }

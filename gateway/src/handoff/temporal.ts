@@ -23,7 +23,7 @@ export interface TemporalHandoffOptions {
   taskQueue: string;
   /** How long a start may take before the request gets a 503. */
   timeoutMs: number;
-  batch: { waitMs: number; maxItems: number; maxBytes: number };
+  batch: { waitMs: number; maxItems: number; maxBytes: number; maxInFlight: number };
   log?: { warn(fields: object, message: string): void };
 }
 
@@ -50,10 +50,20 @@ export function createTemporalHandoff(options: TemporalHandoffOptions): Handoff 
   // gateway tries again with it after a minute): a missing attribute must not stop ingest.
   let searchAttributeRetryAt = 0;
 
+  // Calls still retrying inside the client when the connection closes would throw from a timer:
+  // close() waits for them (each is bounded by its deadline).
+  const pending = new Set<Promise<unknown>>();
+  function tracked<T>(timeoutMs: number, fn: () => Promise<T>): Promise<T> {
+    const running = connection.withDeadline(Date.now() + timeoutMs, fn);
+    pending.add(running);
+    void running.catch(() => {}).finally(() => pending.delete(running));
+    return running;
+  }
+
   /** Runs a Temporal call within the deadline; "not now" failures become HandoffUnavailableError. */
   async function call<T>(fn: () => Promise<T>, timeoutMs = options.timeoutMs): Promise<T> {
     try {
-      return await connection.withDeadline(Date.now() + timeoutMs, fn);
+      return await tracked(timeoutMs, fn);
     } catch (error) {
       const code = grpcCode(error);
       const answer = error instanceof WorkflowFailedError || error instanceof WorkflowNotFoundError;
@@ -152,12 +162,11 @@ export function createTemporalHandoff(options: TemporalHandoffOptions): Handoff 
       },
     },
     async check() {
-      await connection.withDeadline(Date.now() + options.timeoutMs, () =>
-        connection.workflowService.describeNamespace({ namespace: options.namespace }),
-      );
+      await tracked(options.timeoutMs, () => connection.workflowService.describeNamespace({ namespace: options.namespace }));
     },
     async close() {
       await batcher.close();
+      await Promise.allSettled(pending);
       await connection.close();
     },
   };

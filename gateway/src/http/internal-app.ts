@@ -6,9 +6,12 @@ import { applyEvaluation } from "../db/alerts.js";
 import { ingestBatch } from "../db/batches.js";
 import { calculateTraceCosts, updateCostSummaries } from "../db/costs.js";
 import { recordDelivery } from "../db/deliveries.js";
+import { notificationTargets } from "../db/notification-targets.js";
 import { scoreConfigRules } from "../db/score-configs.js";
 import { upsertScore } from "../db/scores.js";
 import { upsertTrace } from "../db/traces.js";
+import type { SecretBox } from "../lib/secret-box.js";
+import type { HttpTimeouts } from "../limits.js";
 import { secretsEqual } from "../lib/secrets.js";
 import context from "./plugins/context.js";
 import errors from "./plugins/errors.js";
@@ -20,6 +23,9 @@ export interface InternalAppOptions {
   db: Db;
   secret: string;
   maxBodyBytes: number;
+  /** Opens channel signing secrets for the worker (notificationTargets). */
+  secretBox: SecretBox;
+  timeouts?: HttpTimeouts;
 }
 
 const FOREIGN_KEY_VIOLATION = "23503";
@@ -72,6 +78,7 @@ export async function internalApp(app: FastifyInstance, opts: InternalAppOptions
       return error ? { valid: false, error } : { valid: true };
     },
     transitionAlertState: async (evaluation) => found(await applyEvaluation(app.db, evaluation), `Alert ${evaluation.alertId}`),
+    notificationTargets: ({ alertId, notificationId }) => notificationTargets(app.db, opts.secretBox, alertId, notificationId),
     recordDelivery: async (record) => found(await recordDelivery(app.db, record), `Alert ${record.alertId}`),
   };
 
@@ -84,7 +91,7 @@ export async function internalApp(app: FastifyInstance, opts: InternalAppOptions
 
 export async function buildInternalServer(opts: InternalAppOptions, logger?: FastifyBaseLogger) {
   // Items are re-serialised by the worker, and escaping can make them larger than the client's body.
-  const app = Fastify(serverOptions(opts.maxBodyBytes * 4, logger));
+  const app = Fastify(serverOptions(opts.maxBodyBytes * 4, logger, opts.timeouts));
   await app.register(internalApp, opts);
   return app;
 }

@@ -3,9 +3,14 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServ
 import type { Db } from "@cognobserve/shared/db";
 import type { Notifier } from "@cognobserve/shared/notify";
 import type { Handoff } from "../handoff/index.js";
+import type { SecretBox } from "../lib/secret-box.js";
+import { DEFAULT_LIMITS, type GatewayLimits } from "../limits.js";
+import { connectionLimits } from "./connection-limits.js";
 import auth from "./plugins/auth.js";
 import context from "./plugins/context.js";
 import errors from "./plugins/errors.js";
+import ingestRateLimit from "./plugins/ingest-rate-limit.js";
+import quotas from "./plugins/quotas.js";
 import requestLog from "./plugins/request-log.js";
 import validation from "./plugins/validation.js";
 import alertRoutes from "./routes/alerts.js";
@@ -27,6 +32,12 @@ export interface PublicAppOptions {
   allowPrivateUrls: boolean;
   maxBodyBytes: number;
   ingestLimits?: IngestLimits;
+  /** API_KEY_HASH_SECRET, the key of stored API key digests. */
+  apiKeyHashSecret: string;
+  /** Seals and opens channel signing secrets. */
+  secretBox: SecretBox;
+  /** Ingest rate, quotas, timeouts (DEFAULT_LIMITS when left out). */
+  limits?: GatewayLimits;
 }
 
 /** The public API as a plugin: SDK ingest, reads, health. */
@@ -38,7 +49,9 @@ export async function publicApp(app: FastifyInstance, opts: PublicAppOptions) {
   await app.register(requestLog);
   await app.register(validation);
   await app.register(context, opts);
-  await app.register(auth);
+  await app.register(auth, { apiKeyHashSecret: opts.apiKeyHashSecret });
+  await app.register(ingestRateLimit, (opts.limits ?? DEFAULT_LIMITS).ingestRate);
+  await app.register(quotas, (opts.limits ?? DEFAULT_LIMITS).quotas);
   await app.register(healthRoutes);
   await app.register(
     async (v1) => {
@@ -57,9 +70,11 @@ export async function publicApp(app: FastifyInstance, opts: PublicAppOptions) {
 }
 
 /** Options both servers share; without a logger (tests) nothing is logged. */
-export function serverOptions(bodyLimit: number, logger?: FastifyBaseLogger): FastifyServerOptions {
+export function serverOptions(bodyLimit: number, logger?: FastifyBaseLogger, timeouts = DEFAULT_LIMITS.http): FastifyServerOptions {
   return {
     ...(logger ? { loggerInstance: logger } : { logger: false }),
+    // What slow and hostile clients may hold: connection-limits.ts.
+    ...connectionLimits(timeouts),
     bodyLimit,
     // Path ids may be as long as the API allows (ids of 128 characters, batch workflow ids).
     maxParamLength: 512,
@@ -70,7 +85,7 @@ export function serverOptions(bodyLimit: number, logger?: FastifyBaseLogger): Fa
 }
 
 export async function buildPublicServer(opts: PublicAppOptions, logger?: FastifyBaseLogger) {
-  const app = Fastify(serverOptions(opts.maxBodyBytes, logger));
+  const app = Fastify(serverOptions(opts.maxBodyBytes, logger, opts.limits?.http));
   await app.register(publicApp, opts);
   return app;
 }

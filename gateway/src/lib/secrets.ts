@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 
 const KEY_PREFIX = "co_";
 
@@ -7,8 +7,17 @@ export function generateApiKey(): string {
   return KEY_PREFIX + randomBytes(32).toString("base64url");
 }
 
-/** Keys are stored as SHA-256 digests: they are random, so no salt or slow hash is needed. */
-export function hashApiKey(key: string): string {
+/**
+ * Keys are stored as HMAC-SHA256 digests under API_KEY_HASH_SECRET: a leaked api_keys table
+ * cannot be tested against guesses without that secret (INIT_PROJECT_API_KEY may be
+ * human-chosen). Keys are high-entropy or checked for length, so no slow hash is needed.
+ */
+export function hashApiKey(key: string, hashSecret: string): string {
+  return createHmac("sha256", hashSecret).update(key, "utf8").digest("hex");
+}
+
+/** How keys were stored before (hash_scheme 'sha256'): looked up as a fallback, upgraded on use. */
+export function legacyHashApiKey(key: string): string {
   return createHash("sha256").update(key, "utf8").digest("hex");
 }
 

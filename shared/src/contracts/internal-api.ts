@@ -1,5 +1,5 @@
 import { Type, type Static, type TSchema } from "@sinclair/typebox";
-import { AlertStateTransition } from "../schemas/alert.js";
+import { AlertOperator, AlertStateTransition, AlertType, ChannelType } from "../schemas/alert.js";
 import { Id } from "../schemas/common.js";
 import { IngestBatchInput, ItemReceipt } from "../schemas/ingest.js";
 import { ScoreValue, ScoreWorkflowInput } from "../schemas/score.js";
@@ -17,6 +17,8 @@ const TraceRef = Type.Object({ projectId: ProjectId, traceId: Id }, { additional
 const TraceRefs = Type.Object({ projectId: ProjectId, traceIds: Type.Array(Id, { maxItems: 1000 }) }, { additionalProperties: false });
 const AlertId = Type.String({ format: "uuid" });
 const NotificationState = Type.Union([Type.Literal("FIRING"), Type.Literal("RESOLVED")]);
+/** Stable across retries of one notification (the Standard Webhooks webhook-id). */
+const NotificationId = Type.String({ minLength: 1, maxLength: 300 });
 
 export const DeliveryStatus = Type.Union([Type.Literal("SENT"), Type.Literal("FAILED"), Type.Literal("RETRYING")]);
 
@@ -38,7 +40,7 @@ export const DeliveryRecord = Type.Object(
   {
     alertId: AlertId,
     channelId: Type.String({ format: "uuid" }),
-    notificationId: Type.String({ minLength: 1, maxLength: 300 }),
+    notificationId: NotificationId,
     state: NotificationState,
     status: DeliveryStatus,
     responseStatus: Type.Union([Type.Integer({ minimum: 100, maximum: 599 }), Type.Null()]),
@@ -46,6 +48,35 @@ export const DeliveryRecord = Type.Object(
   },
   { additionalProperties: false },
 );
+
+/**
+ * What the worker needs to send one notification: the alert as the message shows it (null once
+ * the alert is gone) and its channels that have not had this notification yet, with their
+ * signing secrets decrypted (the worker's database role cannot read them).
+ */
+export const NotificationTargets = Type.Object({
+  alert: Type.Union([
+    Type.Object({
+      id: AlertId,
+      name: Type.String(),
+      type: AlertType,
+      operator: AlertOperator,
+      severity: Type.String(),
+      windowMins: Type.Integer(),
+    }),
+    Type.Null(),
+  ]),
+  channels: Type.Array(
+    Type.Object({
+      id: Type.String({ format: "uuid" }),
+      type: ChannelType,
+      url: Type.String(),
+      secret: Type.Union([Type.String(), Type.Null()]),
+    }),
+  ),
+  /** Channels already served (sent, or failed for good) for this notification. */
+  alreadyServed: Type.Integer({ minimum: 0 }),
+});
 
 function route<B extends TSchema, R extends TSchema>(body: B, reply: R) {
   return { body, reply };
@@ -66,6 +97,10 @@ export const INTERNAL_ROUTES = {
     Type.Object({ valid: Type.Boolean(), error: Type.Optional(Type.String()) }),
   ),
   transitionAlertState: route(AlertEvaluation, AlertStateTransition),
+  notificationTargets: route(
+    Type.Object({ alertId: AlertId, notificationId: NotificationId }, { additionalProperties: false }),
+    NotificationTargets,
+  ),
   recordDelivery: route(DeliveryRecord, Type.Object({ attempts: Type.Integer({ minimum: 1 }) })),
 } as const;
 
@@ -76,5 +111,6 @@ export type InternalReply<N extends InternalRouteName> = Static<InternalRoutes[N
 export type AlertEvaluation = Static<typeof AlertEvaluation>;
 export type DeliveryRecord = Static<typeof DeliveryRecord>;
 export type DeliveryStatus = Static<typeof DeliveryStatus>;
+export type NotificationTargets = Static<typeof NotificationTargets>;
 
 export const internalPath = (name: InternalRouteName) => `/internal/${name}`;

@@ -15,7 +15,8 @@ export const DateOnly = Type.String({ format: "date", maxLength: 10 });
 /** USD amounts: non-negative, finite. */
 export const Cost = Type.Number({ minimum: 0, maximum: 1e9 });
 
-export const TokenCount = Type.Integer({ minimum: 0, maximum: 2_147_483_647 });
+/** Per span: a billion tokens is far beyond any model, and sums of two stay within PostgreSQL's integer. */
+export const TokenCount = Type.Integer({ minimum: 0, maximum: 1_000_000_000 });
 
 /** SDKs send `null` for "not set" as often as they leave a field out; both are accepted. */
 export const Nullable = <T extends TSchema>(schema: T) =>

@@ -1,8 +1,9 @@
-import { conditionMet, type AlertEvaluation, type AlertEvaluationResult, type AlertStateTransition } from "@cognobserve/shared";
-import { measure } from "./alert-metrics.js";
+import { conditionMet, FAILURE_TYPES, type AlertEvaluation, type AlertEvaluationResult, type AlertStateTransition } from "@cognobserve/shared";
+import { measure, STATEMENT_TIMEOUT_CODE } from "./alert-metrics.js";
 import type { ActivityDeps } from "./deps.js";
+import { PermanentError } from "./errors.js";
 
-export function createAlertActivities({ db, internalApi }: ActivityDeps) {
+export function createAlertActivities({ db, internalApi, alertQueryTimeoutMs }: ActivityDeps) {
   return {
     /** Read-only: the alert's metric over its window, and whether its condition holds. */
     async evaluateAlert(alertId: string): Promise<AlertEvaluationResult> {
@@ -10,7 +11,11 @@ export function createAlertActivities({ db, internalApi }: ActivityDeps) {
       if (!alert || !alert.enabled) {
         return { alertId, active: false, conditionMet: false, currentValue: 0, threshold: alert?.threshold ?? 0, sampleCount: 0, evaluationIntervalMs: 10_000 };
       }
-      const { value, sampleCount } = await measure(db, alert.project_id, alert.type, alert.window_mins);
+      const { value, sampleCount } = await measure(db, alert.project_id, alert.type, alert.window_mins, alertQueryTimeoutMs).catch((error: unknown) => {
+        // Trying again at once would only time out again: the workflow logs it and tries next interval.
+        if ((error as { code?: string }).code !== STATEMENT_TIMEOUT_CODE) throw error;
+        throw new PermanentError(`alert ${alertId}: metric query over ${alert.window_mins} min cancelled after the statement timeout`, FAILURE_TYPES.ALERT_QUERY_TIMEOUT);
+      });
       return {
         alertId,
         active: true,

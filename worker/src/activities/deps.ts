@@ -10,4 +10,6 @@ export interface ActivityDeps {
   internalApi: InternalApi;
   /** Sends alert notifications to customer URLs. */
   notifier: Notifier;
+  /** ALERT_QUERY_TIMEOUT_MS: an alert's metric query is cancelled after this (default 10 s). */
+  alertQueryTimeoutMs?: number;
 }

@@ -24,7 +24,7 @@ export class DeliveryPendingError extends Error {
   override name = "DeliveryPendingError";
 }
 
-export function createNotificationActivities({ db, internalApi, notifier }: ActivityDeps) {
+export function createNotificationActivities({ internalApi, notifier }: ActivityDeps) {
   return {
     /**
      * Sends one notification to each of the alert's channels that has not had it yet, outside any
@@ -32,48 +32,37 @@ export function createNotificationActivities({ db, internalApi, notifier }: Acti
      * succeed make it throw, so it is retried; those already served are skipped.
      */
     async dispatchNotification(input: NotificationInput): Promise<NotificationOutcome> {
-      const alert = await db.selectFrom("alerts").selectAll().where("id", "=", input.alertId).executeTakeFirst();
+      // From the internal API, not the database: the worker's role cannot read signing secrets.
+      const { alert, channels, alreadyServed } = await internalApi.call("notificationTargets", {
+        alertId: input.alertId,
+        notificationId: input.notificationId,
+      });
       if (!alert) return { sent: 0, failed: 0, retrying: 0, skipped: 0 };
-      const channels = await db
-        .selectFrom("channels")
-        .innerJoin("alert_channels", "alert_channels.channel_id", "channels.id")
-        .select(["channels.id", "channels.type", "channels.url", "channels.secret"])
-        .where("alert_channels.alert_id", "=", alert.id)
-        .execute();
-      const finished = await db
-        .selectFrom("deliveries")
-        .select("channel_id")
-        .where("notification_id", "=", input.notificationId)
-        .where("status", "in", ["SENT", "FAILED"])
-        .execute();
-      const done = new Set(finished.map((d) => d.channel_id));
 
       const message: AlertMessage = {
         notificationId: input.notificationId,
         event: input.state === "FIRING" ? "alert.firing" : "alert.resolved",
-        alert: { id: alert.id, name: alert.name, type: alert.type, operator: alert.operator, severity: alert.severity, windowMins: alert.window_mins },
+        alert,
         state: input.state,
         value: input.value,
         threshold: input.threshold,
       };
-      const outcome: NotificationOutcome = { sent: 0, failed: 0, retrying: 0, skipped: done.size };
+      const outcome: NotificationOutcome = { sent: 0, failed: 0, retrying: 0, skipped: alreadyServed };
       await Promise.all(
-        channels
-          .filter((channel) => !done.has(channel.id))
-          .map(async (channel) => {
-            const result = await notifier.send(channel, message);
-            const status = result.status === "SENT" ? "SENT" : result.retryable ? "RETRYING" : "FAILED";
-            outcome[status === "SENT" ? "sent" : status === "FAILED" ? "failed" : "retrying"]++;
-            await internalApi.call("recordDelivery", {
-              alertId: alert.id,
-              channelId: channel.id,
-              notificationId: input.notificationId,
-              state: input.state,
-              status,
-              responseStatus: result.responseStatus,
-              error: result.status === "FAILED" ? result.error.slice(0, 2000) : null,
-            });
-          }),
+        channels.map(async (channel) => {
+          const result = await notifier.send(channel, message);
+          const status = result.status === "SENT" ? "SENT" : result.retryable ? "RETRYING" : "FAILED";
+          outcome[status === "SENT" ? "sent" : status === "FAILED" ? "failed" : "retrying"]++;
+          await internalApi.call("recordDelivery", {
+            alertId: alert.id,
+            channelId: channel.id,
+            notificationId: input.notificationId,
+            state: input.state,
+            status,
+            responseStatus: result.responseStatus,
+            error: result.status === "FAILED" ? result.error.slice(0, 2000) : null,
+          });
+        }),
       );
       if (outcome.retrying > 0) throw new DeliveryPendingError(`${outcome.retrying} channel(s) not reached yet: ${JSON.stringify(outcome)}`);
       return outcome;

@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
-import { findProjectIdByKeyHash } from "../../db/projects.js";
+import { LRUCache } from "lru-cache";
+import { findProjectIdByApiKey } from "../../db/projects.js";
 import { hashApiKey } from "../../lib/secrets.js";
-import { TtlCache } from "../../lib/ttl-cache.js";
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -13,26 +13,51 @@ declare module "fastify" {
   }
 }
 
-const KNOWN_KEY_TTL_MS = 60_000;
-const UNKNOWN_KEY_TTL_MS = 5_000;
+/** A deleted key stops working within this (plus UNKNOWN_KEY_TTL_MS). */
+export const KNOWN_KEY_TTL_MS = 60_000;
+/** How long a lookup's answer, "no such key" above all, is reused. */
+export const UNKNOWN_KEY_TTL_MS = 5_000;
+/** Entries in each of the two caches below. */
+export const KEY_CACHE_MAX = 10_000;
+/** lru-cache stores no undefined: the lookup cache marks an unknown key with an empty project id. */
+const UNKNOWN = "";
+
+export interface AuthOptions {
+  /** API_KEY_HASH_SECRET: stored keys are HMAC-SHA256 digests under it. */
+  apiKeyHashSecret: string;
+  /** The project of a key (tests count calls); findProjectIdByApiKey by default. */
+  findProjectId?: (apiKey: string) => Promise<string | undefined>;
+}
 
 /**
- * Bearer API keys → project. Lookups go by SHA-256 digest (never by the key itself) and are
+ * Bearer API keys → project. Lookups go by keyed digest (never by the key itself) and are
  * cached, so steady traffic costs no query; a deleted key stops working within a minute.
+ *
+ * Two bounded LRU caches by digest: `known` holds only keys that were found, so a flood of
+ * random keys cannot evict real ones; `lookups` answers every miss, reuses each answer for a
+ * few seconds and gives concurrent requests with the same uncached key one shared database
+ * lookup (lru-cache's fetchMethod).
  */
-async function auth(app: FastifyInstance) {
-  const cache = new TtlCache<string, string | null>(KNOWN_KEY_TTL_MS);
+async function auth(app: FastifyInstance, opts: AuthOptions) {
+  const findProjectId = opts.findProjectId ?? ((apiKey: string) => findProjectIdByApiKey(app.db, apiKey, opts.apiKeyHashSecret));
+  const known = new LRUCache<string, string>({ max: KEY_CACHE_MAX, ttl: KNOWN_KEY_TTL_MS });
+  const lookups = new LRUCache<string, string, string>({
+    max: KEY_CACHE_MAX,
+    ttl: UNKNOWN_KEY_TTL_MS,
+    fetchMethod: async (_digest, _stale, { context: apiKey }) => (await findProjectId(apiKey)) ?? UNKNOWN,
+  });
 
   app.decorateRequest("projectId", "");
   app.decorate("authenticate", async (request: FastifyRequest) => {
     const header = request.headers.authorization ?? "";
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!match) throw app.httpErrors.unauthorized("Missing API key: send Authorization: Bearer <project API key>");
-    const digest = hashApiKey(match[1]!);
-    let projectId = cache.get(digest);
+    const key = match[1]!;
+    const digest = hashApiKey(key, opts.apiKeyHashSecret);
+    let projectId = known.get(digest);
     if (projectId === undefined) {
-      projectId = (await findProjectIdByKeyHash(app.db, digest)) ?? null;
-      cache.set(digest, projectId, projectId ? KNOWN_KEY_TTL_MS : UNKNOWN_KEY_TTL_MS);
+      projectId = await lookups.fetch(digest, { context: key });
+      if (projectId) known.set(digest, projectId);
     }
     if (!projectId) throw app.httpErrors.unauthorized("Invalid API key");
     request.projectId = projectId;

@@ -3,6 +3,7 @@ import fp from "fastify-plugin";
 import type { Db } from "@cognobserve/shared/db";
 import type { Notifier } from "@cognobserve/shared/notify";
 import type { Handoff } from "../../handoff/index.js";
+import type { SecretBox } from "../../lib/secret-box.js";
 import type { IngestLimits } from "../routes/ingest.js";
 
 declare module "fastify" {
@@ -12,6 +13,7 @@ declare module "fastify" {
     notifier: Notifier;
     allowPrivateUrls: boolean;
     ingestLimits: IngestLimits;
+    secretBox: SecretBox;
   }
 }
 
@@ -25,12 +27,14 @@ export interface AppContext {
   notifier?: Notifier;
   allowPrivateUrls?: boolean;
   ingestLimits?: IngestLimits;
+  secretBox?: SecretBox;
 }
 
 async function context(app: FastifyInstance, opts: AppContext) {
   app.decorate("db", opts.db);
   if (opts.handoff) app.decorate("handoff", opts.handoff);
   if (opts.notifier) app.decorate("notifier", opts.notifier);
+  if (opts.secretBox) app.decorate("secretBox", opts.secretBox);
   app.decorate("allowPrivateUrls", opts.allowPrivateUrls ?? false);
   app.decorate("ingestLimits", opts.ingestLimits ?? { maxItemBytes: DEFAULT_MAX_ITEM_BYTES });
 }

@@ -22,6 +22,9 @@ async function errors(app: FastifyInstance, opts: { maxBodyBytes: number }) {
       request.log.error({ err: error }, "request failed");
       message = "Internal Server Error";
     }
+    // Headers an error asks for (e.g. Retry-After on a 429); never on a 5xx, which says nothing.
+    const { headers } = error as { headers?: Record<string, string> };
+    if (headers && status < 500) reply.headers(headers);
     reply.code(status).send({ statusCode: status, error: STATUS_CODES[status] ?? "Error", message });
   });
 

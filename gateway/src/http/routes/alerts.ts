@@ -1,4 +1,4 @@
-import { AlertBody, AlertUpdateBody } from "@cognobserve/shared";
+import { ALERT_DEFAULTS, AlertBody, AlertUpdateBody } from "@cognobserve/shared";
 import { alertWorkflowInput, workflowIds } from "@cognobserve/shared/workflows";
 import { Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
@@ -15,6 +15,7 @@ import {
   listAlerts,
   updateAlert,
 } from "../../db/alerts.js";
+import { createWithinQuota } from "../../db/quotas.js";
 
 const AlertParams = Type.Object({ id: Type.String({ format: "uuid" }) });
 
@@ -30,6 +31,20 @@ export default async function alertRoutes(fastify: FastifyInstance) {
     if (foreign.length > 0) throw app.httpErrors.badRequest(`channelIds: no such channel in this project: ${foreign.join(", ")}`);
   }
 
+  /**
+   * This deployment's bounds (the schema's are wider): every interval an alert runs a query over
+   * its window, so a short interval or a wide window costs every tenant.
+   */
+  function checkSchedule(body: { evaluationIntervalSecs?: number; windowMins?: number }) {
+    const { minEvaluationIntervalSecs, maxWindowMins } = app.quotas;
+    if (body.evaluationIntervalSecs !== undefined && body.evaluationIntervalSecs < minEvaluationIntervalSecs) {
+      throw app.httpErrors.badRequest(`evaluationIntervalSecs must be at least ${minEvaluationIntervalSecs}`);
+    }
+    if (body.windowMins !== undefined && body.windowMins > maxWindowMins) {
+      throw app.httpErrors.badRequest(`windowMins must be at most ${maxWindowMins}`);
+    }
+  }
+
   async function loadAlert(projectId: string, id: string) {
     const alert = await getAlert(app.db, projectId, id);
     if (!alert) throw app.httpErrors.notFound(`Alert ${id} not found`);
@@ -37,8 +52,15 @@ export default async function alertRoutes(fastify: FastifyInstance) {
   }
 
   app.post("/alerts", { schema: { body: AlertBody } }, async (request, reply) => {
+    checkSchedule(request.body);
     await checkChannels(request.projectId, request.body.channelIds);
-    const alert = await createAlert(app.db, request.projectId, request.body);
+    // Left out, the interval is the usual default, or this deployment's minimum when that is higher.
+    const evaluationIntervalSecs = request.body.evaluationIntervalSecs ?? Math.max(ALERT_DEFAULTS.evaluationIntervalSecs, app.quotas.minEvaluationIntervalSecs);
+    const { maxAlerts } = app.quotas;
+    const alert = await createWithinQuota(app.db, request.projectId, "alerts", maxAlerts, (tx) =>
+      createAlert(tx, request.projectId, { ...request.body, evaluationIntervalSecs }),
+    );
+    if (!alert) throw app.quotaExceeded("alerts", maxAlerts);
     if (alert.enabled) {
       try {
         await app.handoff.alerts.trigger(alertWorkflowInput(alert));
@@ -62,6 +84,7 @@ export default async function alertRoutes(fastify: FastifyInstance) {
   });
 
   app.patch("/alerts/:id", { schema: { params: AlertParams, body: AlertUpdateBody } }, async (request) => {
+    checkSchedule(request.body);
     await checkChannels(request.projectId, request.body.channelIds);
     const before = await loadAlert(request.projectId, request.params.id);
     const alert = (await updateAlert(app.db, request.projectId, request.params.id, request.body))!;

@@ -3,8 +3,9 @@ import { Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { randomUUID } from "node:crypto";
-import { channelView, createChannel, deleteChannel, getChannel, listChannels } from "../../db/channels.js";
+import { channelView, createChannel, deleteChannel, getChannel, listChannels, openChannelSecret } from "../../db/channels.js";
 import { urlProblem } from "@cognobserve/shared/notify";
+import { createWithinQuota } from "../../db/quotas.js";
 
 const ChannelParams = Type.Object({ id: Type.String({ format: "uuid" }) });
 
@@ -15,7 +16,11 @@ export default async function channelRoutes(fastify: FastifyInstance) {
   app.post("/channels", { schema: { body: ChannelBody } }, async (request, reply) => {
     const problem = urlProblem(request.body.config.url, app.allowPrivateUrls);
     if (problem) throw app.httpErrors.badRequest(problem);
-    const row = await createChannel(app.db, request.projectId, request.body);
+    const { maxChannels } = app.quotas;
+    const row = await createWithinQuota(app.db, request.projectId, "channels", maxChannels, (tx) =>
+      createChannel(tx, app.secretBox, request.projectId, request.body),
+    );
+    if (!row) throw app.quotaExceeded("channels", maxChannels);
     return reply.code(201).send({ ...channelView(row), ...(row.secret && { secret: row.secret }) });
   });
 
@@ -31,7 +36,7 @@ export default async function channelRoutes(fastify: FastifyInstance) {
   app.post("/channels/:id/test", { schema: { params: ChannelParams } }, async (request) => {
     const channel = await getChannel(app.db, request.projectId, request.params.id);
     if (!channel) throw app.httpErrors.notFound(`Channel ${request.params.id} not found`);
-    const result = await app.notifier.send(channel, {
+    const result = await app.notifier.send({ ...channel, secret: openChannelSecret(app.secretBox, channel) }, {
       notificationId: `test-${randomUUID()}`,
       event: "channel.test",
       alert: { id: "test", name: "Test notification", type: "TEST", operator: "GREATER_THAN", severity: "LOW", windowMins: 0 },
@@ -39,8 +44,9 @@ export default async function channelRoutes(fastify: FastifyInstance) {
       value: 0,
       threshold: 0,
     });
-    return result.status === "SENT"
-      ? { delivered: true, responseStatus: result.responseStatus }
-      : { delivered: false, responseStatus: result.responseStatus, error: result.error };
+    if (result.status === "SENT") return { delivered: true, responseStatus: result.responseStatus };
+    // The detail can name internal addresses or resolver messages: it goes to the log only.
+    request.log.warn({ channelId: channel.id, error: result.error }, "channel test notification failed");
+    return { delivered: false, responseStatus: result.responseStatus, error: result.publicError };
   });
 }

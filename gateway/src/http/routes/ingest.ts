@@ -60,8 +60,8 @@ async function acceptItem<B extends { id?: string; projectId?: string }>(
   }
 }
 
-function sendError(reply: FastifyReply, status: number, message: string) {
-  if (status === 503) reply.header("retry-after", String(RETRY_AFTER_SECONDS));
+function sendError(reply: FastifyReply, status: number, message: string, retryAfterSecs = RETRY_AFTER_SECONDS) {
+  if (status === 503 || status === 429) reply.header("retry-after", String(retryAfterSecs));
   return reply.code(status).send({ statusCode: status, error: STATUS_CODES[status], message });
 }
 
@@ -70,6 +70,7 @@ function sendError(reply: FastifyReply, status: number, message: string) {
  * one bad item does not sink the rest; when every item failed only because the backend is down,
  * the whole request gets 503 so the client retries it as a whole. Items are gathered into
  * batches by the handoff; each answer waits until the batch holding its item has started.
+ * Over the project's ingest rate, the whole request gets 429 with Retry-After.
  */
 export async function ingest<B extends { id?: string; projectId?: string }>(
   kind: IngestKind<B>,
@@ -78,14 +79,17 @@ export async function ingest<B extends { id?: string; projectId?: string }>(
   reply: FastifyReply,
 ) {
   const body = request.body;
+  if (Array.isArray(body) && (body.length === 0 || body.length > MAX_BATCH_ITEMS)) {
+    return sendError(reply, 400, `body must hold 1 to ${MAX_BATCH_ITEMS} items (got ${body.length})`);
+  }
+  // The whole request, before any item is checked or handed on: over the rate costs nothing more.
+  const limited = await request.server.takeIngestAllowance(request.projectId, Array.isArray(body) ? body.length : 1);
+  if (limited) return sendError(reply, 429, limited.message, limited.retryAfterSecs);
   if (!Array.isArray(body)) {
     const outcome = await acceptItem(kind, limits, body, request.projectId, "", request);
     if (outcome.status !== 202) return sendError(reply, outcome.status, outcome.message);
     const { status: _status, ...accepted } = outcome;
     return reply.code(202).send(accepted);
-  }
-  if (body.length === 0 || body.length > MAX_BATCH_ITEMS) {
-    return sendError(reply, 400, `body must hold 1 to ${MAX_BATCH_ITEMS} items (got ${body.length})`);
   }
   const outcomes = await Promise.all(
     body.map((item, index) => acceptItem(kind, limits, item, request.projectId, `[${index}]`, request)),

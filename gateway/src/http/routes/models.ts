@@ -11,10 +11,12 @@ import {
   updateModelPrice,
 } from "../../db/model-prices.js";
 import { storableText } from "../../db/json.js";
-import { CATALOG, globPattern } from "../../pricing/prices.js";
+import { createWithinQuota } from "../../db/quotas.js";
+import { GLOB_MAX_LENGTH, globMatches, globProblem } from "../../pricing/glob.js";
+import { CATALOG, catalogMatches } from "../../pricing/prices.js";
 
-/** Model names, with `*` as the only wildcard in patterns. */
-const ModelPattern = Type.String({ minLength: 1, maxLength: 200, pattern: "^[^\\s]+$" });
+/** Model names, with `*` as the only wildcard in patterns (the rest of the grammar: globProblem). */
+const ModelPattern = Type.String({ minLength: 1, maxLength: GLOB_MAX_LENGTH, pattern: "^[^\\s]+$" });
 
 const PriceFields = {
   modelName: ModelPattern,
@@ -33,7 +35,7 @@ const UNIQUE_VIOLATION = "23505";
 function catalogView(price: (typeof CATALOG)[number]) {
   return {
     modelName: price.model,
-    matchPattern: price.pattern.source,
+    matchPattern: price.matchPattern,
     provider: price.provider,
     startDate: price.startDate,
     inputPrice: Number(price.inputPrice),
@@ -51,6 +53,12 @@ function catalogView(price: (typeof CATALOG)[number]) {
 export default async function modelRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
+  /** A pattern must fit the grammar when written, so the message names the field at fault. */
+  const checkPattern = (field: "matchPattern" | "modelName", glob: string | undefined) => {
+    const problem = glob === undefined ? null : globProblem(glob);
+    if (problem) throw app.httpErrors.badRequest(`${field} ${problem}`);
+  };
+
   const conflict = (error: unknown) => {
     if ((error as { code?: string }).code === UNIQUE_VIOLATION) {
       throw app.httpErrors.conflict("This project already has a price for that matchPattern and startDate");
@@ -62,16 +70,14 @@ export default async function modelRoutes(fastify: FastifyInstance) {
     "/models",
     { schema: { querystring: Type.Object({ model: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: false }) } },
     async (request) => {
-      const overrides = (await listModelPrices(app.db, request.projectId)).map((row) => ({
-        row,
-        pattern: globPattern(row.match_pattern),
-      }));
+      const overrides = await listModelPrices(app.db, request.projectId);
       const wanted = request.query.model;
-      const shadowed = (name: string) => overrides.some((o) => o.pattern.test(name));
+      const shadowed = (name: string) => overrides.some((row) => globMatches(row.match_pattern, name));
+      const catalog = wanted ? catalogMatches(wanted) : CATALOG;
       return {
         data: [
-          ...overrides.filter((o) => !wanted || o.pattern.test(wanted)).map((o) => modelPriceView(o.row)),
-          ...CATALOG.filter((p) => !shadowed(p.model) && (!wanted || p.pattern.test(wanted))).map(catalogView),
+          ...overrides.filter((row) => !wanted || globMatches(row.match_pattern, wanted)).map(modelPriceView),
+          ...catalog.filter((price) => !shadowed(price.model)).map(catalogView),
         ],
       };
     },
@@ -79,7 +85,10 @@ export default async function modelRoutes(fastify: FastifyInstance) {
 
   app.post("/models", { schema: { body: CreateBody } }, async (request, reply) => {
     const body = request.body;
-    const row = await insertModelPrice(app.db, {
+    // Without a matchPattern, the model name is the pattern.
+    checkPattern(body.matchPattern !== undefined ? "matchPattern" : "modelName", body.matchPattern ?? body.modelName);
+    const { maxModelPrices } = app.quotas;
+    const row = await createWithinQuota(app.db, request.projectId, "model_prices", maxModelPrices, (tx) => insertModelPrice(tx, {
       project_id: request.projectId,
       model_name: storableText(body.modelName),
       match_pattern: storableText(body.matchPattern ?? body.modelName),
@@ -87,7 +96,8 @@ export default async function modelRoutes(fastify: FastifyInstance) {
       input_price: String(body.inputPrice),
       output_price: String(body.outputPrice),
       cached_input_price: body.cachedInputPrice == null ? null : String(body.cachedInputPrice),
-    }).catch(conflict);
+    })).catch(conflict);
+    if (!row) throw app.quotaExceeded("model price overrides", maxModelPrices);
     return reply.code(201).send(modelPriceView(row));
   });
 
@@ -99,6 +109,7 @@ export default async function modelRoutes(fastify: FastifyInstance) {
 
   app.patch("/models/:id", { schema: { params: PriceParams, body: UpdateBody } }, async (request) => {
     const body = request.body;
+    checkPattern("matchPattern", body.matchPattern);
     const row = await updateModelPrice(app.db, request.projectId, request.params.id, {
       ...(body.modelName !== undefined && { model_name: body.modelName }),
       ...(body.matchPattern !== undefined && { match_pattern: body.matchPattern }),

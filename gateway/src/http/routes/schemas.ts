@@ -10,6 +10,9 @@ export const Page = {
 
 export const IdParams = Type.Object({ id: Id });
 
+/** A free-text filter: query strings can carry %00, which PostgreSQL text refuses. */
+export const FilterText = (maxLength: number) => Type.String({ maxLength, format: "text" });
+
 export const TimeRange = {
   from: Type.Optional(DateTime),
   to: Type.Optional(DateTime),

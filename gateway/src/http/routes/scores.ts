@@ -9,12 +9,12 @@ import {
 import { Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import { LRUCache } from "lru-cache";
 import { scoreConfigRules } from "../../db/score-configs.js";
 import { listScores } from "../../db/scores.js";
-import { TtlCache } from "../../lib/ttl-cache.js";
 import { encodeCursor } from "../../lib/cursor.js";
 import { ingest, type IngestKind } from "./ingest.js";
-import { Page, parseCursor } from "./schemas.js";
+import { FilterText, Page, parseCursor } from "./schemas.js";
 
 const scoreBody = createValidator(ScoreBody);
 
@@ -23,19 +23,22 @@ const scoreBody = createValidator(ScoreBody);
  * within that window is caught by the score workflow, which re-validates against the database.
  */
 const CONFIG_CACHE_MS = 5_000;
+const CONFIG_CACHE_MAX = 10_000;
 
 export default async function scoreRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
-  const configs = new TtlCache<string, ScoreConfigRules | null>(CONFIG_CACHE_MS);
+  // Wrapped, since lru-cache stores no undefined (a config that does not exist is cached too).
+  // Scores of one config arriving together share one query (fetchMethod).
+  type Lookup = { projectId: string; configId: string };
+  const configs = new LRUCache<string, { rules: ScoreConfigRules | undefined }, Lookup>({
+    max: CONFIG_CACHE_MAX,
+    ttl: CONFIG_CACHE_MS,
+    fetchMethod: async (_key, _stale, { context }) => ({ rules: await scoreConfigRules(app.db, context.projectId, context.configId) }),
+  });
   async function configRules(projectId: string, configId: string) {
-    const key = `${projectId}\u0000${configId}`;
-    let rules = configs.get(key);
-    if (rules === undefined) {
-      rules = (await scoreConfigRules(app.db, projectId, configId)) ?? null;
-      configs.set(key, rules);
-    }
-    return rules;
+    const cached = await configs.fetch(`${projectId}\u0000${configId}`, { context: { projectId, configId } });
+    return cached?.rules;
   }
 
   const scores: IngestKind<ScoreBody> = {
@@ -57,7 +60,7 @@ export default async function scoreRoutes(fastify: FastifyInstance) {
     {
       schema: {
         querystring: Type.Object(
-          { traceId: Type.Optional(Id), name: Type.Optional(Type.String({ maxLength: 200 })), ...Page },
+          { traceId: Type.Optional(Id), name: Type.Optional(FilterText(200)), ...Page },
           { additionalProperties: false },
         ),
       },

@@ -5,7 +5,7 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { getTrace, listTraces } from "../../db/traces.js";
 import { encodeCursor } from "../../lib/cursor.js";
 import { ingest, type IngestKind } from "./ingest.js";
-import { IdParams, Page, parseCursor, TimeRange } from "./schemas.js";
+import { FilterText, IdParams, Page, parseCursor, TimeRange } from "./schemas.js";
 
 const traceBody = createValidator(TraceBody);
 
@@ -31,7 +31,7 @@ export default async function traceRoutes(fastify: FastifyInstance) {
     {
       schema: {
         querystring: Type.Object(
-          { ...TimeRange, sessionId: Type.Optional(Id), userId: Type.Optional(Type.String({ maxLength: 256 })), ...Page },
+          { ...TimeRange, sessionId: Type.Optional(Id), userId: Type.Optional(FilterText(256)), ...Page },
           { additionalProperties: false },
         ),
       },
