@@ -73,20 +73,38 @@ const KEYWORD = 2; // temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_
 export const DEV_SERVER_DYNAMIC_CONFIG = { "system.forceSearchAttributesCacheRefreshOnRead": false };
 
 /**
+ * Days closed workflows' histories are kept (TEMPORAL_RETENTION_DAYS, default 7): long enough to
+ * look into last week's failed batches. `start-dev --namespace` creates namespaces with 24 h.
+ */
+export function retentionDays() {
+  const days = Number(process.env.TEMPORAL_RETENTION_DAYS || 7);
+  if (!Number.isInteger(days) || days < 1) throw new Error(`TEMPORAL_RETENTION_DAYS must be a whole number of days, 1 or more (got ${process.env.TEMPORAL_RETENTION_DAYS})`);
+  return days;
+}
+
+/**
  * True when a Temporal frontend answers; the namespace and the project's search attributes are
- * registered if they are missing.
+ * registered if they are missing, and a retention shorter than retentionDays() is raised.
  */
 export async function temporalAnswers(address, namespace, timeoutMs = 2000) {
+  const retentionSecs = retentionDays() * 86_400;
   let connection;
   try {
     connection = await Connection.connect({ address, connectTimeout: timeoutMs });
     const service = connection.workflowService;
     await connection.withDeadline(Date.now() + timeoutMs, async () => {
       try {
-        await service.describeNamespace({ namespace });
+        const described = await service.describeNamespace({ namespace });
+        const current = Number(described.config?.workflowExecutionRetentionTtl?.seconds ?? 0);
+        if (current < retentionSecs) {
+          // A server that refuses (a shared one, without the rights) is still usable: say so, go on.
+          await service
+            .updateNamespace({ namespace, config: { workflowExecutionRetentionTtl: { seconds: retentionSecs } } })
+            .catch((error) => console.error(`temporal: could not raise ${namespace}'s retention to ${retentionSecs / 86_400} days: ${error.message}`));
+        }
       } catch (error) {
         if (error?.code !== 5 /* NOT_FOUND */) throw error;
-        await service.registerNamespace({ namespace, workflowExecutionRetentionPeriod: { seconds: 86400 } });
+        await service.registerNamespace({ namespace, workflowExecutionRetentionPeriod: { seconds: retentionSecs } });
       }
       const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
       const missing = Object.keys(SEARCH_ATTRIBUTES).filter((name) => !(name in (customAttributes ?? {})));

@@ -20,6 +20,7 @@ interface Service {
   depends_on?: Record<string, { condition: string }>;
   healthcheck?: { test: string[] };
   restart?: string;
+  entrypoint?: string[];
   command?: string[];
   volumes?: string[];
 }
@@ -62,7 +63,14 @@ t.test("compose has every service, and workers scale", async (t) => {
     "frontend.enableClientVersionCheck": [{ value: false }],
     "system.forceSearchAttributesCacheRefreshOnRead": [{ value: false }],
   });
-  t.match(services["temporal-setup"]!.command, ["operator", "search-attribute", "create", "--address", "temporal:7233", "--namespace", "${TEMPORAL_NAMESPACE:-cognobserve}", "--name", "ProjectId", "--type", "Keyword"]);
+  const setup = services["temporal-setup"]!;
+  t.same(setup.entrypoint, ["sh", "-ec"], "temporal-setup runs a short script: both steps, failing on the first error");
+  t.same(setup.environment, { TEMPORAL_NAMESPACE: "${TEMPORAL_NAMESPACE:-cognobserve}", TEMPORAL_RETENTION_DAYS: "${TEMPORAL_RETENTION_DAYS:-7}" });
+  const setupScript = setup.command!.join("\n").split("\n").map((line) => line.trim()).filter(Boolean);
+  t.same(setupScript, [
+    'temporal operator search-attribute create --address temporal:7233 --namespace "$$TEMPORAL_NAMESPACE" --name ProjectId --type Keyword',
+    'temporal operator namespace update --address temporal:7233 --namespace "$$TEMPORAL_NAMESPACE" --retention "$$(($$TEMPORAL_RETENTION_DAYS * 24))h"',
+  ], "the ProjectId search attribute, then histories kept TEMPORAL_RETENTION_DAYS (default 7 days = 168h)");
   t.same(services.gateway!.depends_on!["temporal-setup"], { condition: "service_completed_successfully" }, "batches start once ProjectId is registered");
 });
 

@@ -1,8 +1,7 @@
-import { sql } from "kysely";
 import t from "tap";
 import { sampleTrace } from "./support/samples.js";
 import { startStack } from "./support/stack.js";
-import { waitFor } from "./support/wait.js";
+import { waitUntilStored } from "./support/traffic.js";
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -51,19 +50,7 @@ t.test("switching USE_TEMPORAL_WORKFLOWS under traffic loses no accepted trace",
   await sender;
 
   t.ok(accepted.length > 100, `${accepted.length} traces accepted across the switches`);
-  const stored = async () => {
-    const { rows } = await sql<{ n: string }>`select count(*) as n from traces where id = any(${accepted})`.execute(stack.database.db);
-    return Number(rows[0]!.n);
-  };
-  // Fail on a stall, not on a slow machine: the backlog grows with how long the restarts took.
-  let best = -1;
-  let progressAt = Date.now();
-  await waitFor(async () => {
-    const n = await stored();
-    if (n === accepted.length) return true;
-    if (n > best) [best, progressAt] = [n, Date.now()];
-    if (Date.now() - progressAt > 20_000) throw new Error(`no progress for 20 s: ${n} of ${accepted.length} stored`);
-    return undefined;
-  }, 120_000, "every accepted trace");
-  t.equal(await stored(), accepted.length, "every accepted trace is stored");
+  // Fails on a stall, not on a slow machine: the backlog grows with how long the restarts took.
+  const stored = await waitUntilStored(stack.database.db, accepted, { stallMs: 20_000, capMs: 120_000 });
+  t.equal(stored, accepted.length, "every accepted trace is stored");
 });

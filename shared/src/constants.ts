@@ -14,10 +14,23 @@ export const TEMPORAL = {
  */
 export const WORKFLOW_TIMEOUTS = {
   /** A step first runs locally (LOCAL_ATTEMPTS tries of LOCAL_ATTEMPT each, LOCAL_BUDGET in all), then as a regular activity. */
-  BATCH: { LOCAL_ATTEMPTS: 4, LOCAL_ATTEMPT: "5s", LOCAL_BUDGET: "15s", ACTIVITY: "30s", RETRY_BUDGET: "5m" },
+  BATCH: { LOCAL_ATTEMPTS: 4, LOCAL_ATTEMPT: "5s", LOCAL_BUDGET: "15s", ACTIVITY: "30s" },
   TRACE: { ACTIVITY: "30s", RETRY_BUDGET: "5m" },
   SCORE: { ACTIVITY: "30s", RETRY_BUDGET: "2m" },
   ALERT: { ACTIVITY: "10s" },
+} as const;
+
+/**
+ * Retries of steps that must end up done (persisting, pricing, summaries of a batch; sending a
+ * notification): capped backoff for a budget long enough to ride out outages. The budgets are
+ * worker settings (ACTIVITY_RETRY_BUDGET_HOURS, NOTIFICATION_RETRY_HOURS); these are their defaults.
+ */
+export const DURABLE_RETRY = {
+  ACTIVITY_BUDGET_HOURS: 24,
+  NOTIFICATION_BUDGET_HOURS: 6,
+  INITIAL_INTERVAL_MS: 1000,
+  BACKOFF_COEFFICIENT: 2,
+  MAXIMUM_INTERVAL_MS: 5 * 60_000,
 } as const;
 
 /** Backoff between activity attempts (the spec's policy, without its attempt cap: see RETRY_BUDGET). */

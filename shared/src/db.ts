@@ -236,9 +236,24 @@ export type Db = Kysely<Database>;
 // DATE columns stay YYYY-MM-DD strings: parsing them as local-time Dates shifts days.
 pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
 
+/** A connection PostgreSQL does not answer within this fails, instead of holding a request for ever. */
+const CONNECT_TIMEOUT_MS = 5_000;
+
+/**
+ * Whether an error means "PostgreSQL cannot be reached right now" (a retry later may succeed),
+ * as opposed to a refusal of the query or its data.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  if (typeof code === "string" && (/^(08|57P)/.test(code) || ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EAI_AGAIN"].includes(code))) return true;
+  return typeof message === "string" && /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(message);
+}
+
 export function connectDb(url: string, poolSize = 10): Db {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
-  // An idle client's error (e.g. the server restarting) must not crash the process.
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  // An idle client's error (e.g. the server restarting) must not crash the process, nor may a
+  // checked-out client's (the pool listens only to idle ones): the query in flight fails instead.
   pool.on("error", () => {});
+  pool.on("connect", (client) => client.on("error", () => {}));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }

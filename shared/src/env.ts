@@ -1,6 +1,6 @@
 import { Type, type Static, type TObject, type TProperties } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
-import { TEMPORAL } from "./constants.js";
+import { DURABLE_RETRY, TEMPORAL } from "./constants.js";
 import { errorMessages } from "./validation.js";
 
 /** Used when INTERNAL_API_SECRET is unset outside production, so a fresh clone runs as is. */
@@ -101,10 +101,16 @@ export const WorkerEnv = Type.Object({
   WORKER_HEALTH_PORT: Port(0),
   /** Legacy Redis path: items each worker processes at once, per queue. */
   WORKER_QUEUE_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 256, default: 8 }),
-  /** Legacy Redis path: attempts before an item goes to the dead-letter list. */
+  /** Legacy Redis path: tries at an item failing neither permanently nor for an outage, before the dead-letter list. */
   WORKER_QUEUE_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 100, default: 5 }),
+  /** Temporal mode: drain the legacy Redis lists into workflows (auto: while Redis answers a PING). */
+  WORKER_DRAIN_LEGACY_QUEUES: Type.Union([Type.Literal("auto"), Type.Literal("true"), Type.Literal("false")], { default: "auto" }),
   /** Statement timeout of an alert's metric query, so a huge window cannot hold a connection. */
   ALERT_QUERY_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 10_000 }),
+  /** How long a batch step (persist, price, summarise) is retried through an outage before its batch fails. */
+  ACTIVITY_RETRY_BUDGET_HOURS: Type.Number({ exclusiveMinimum: 0, maximum: 8760, default: DURABLE_RETRY.ACTIVITY_BUDGET_HOURS }),
+  /** How long an alert notification is retried while its receivers cannot take it. */
+  NOTIFICATION_RETRY_HOURS: Type.Number({ exclusiveMinimum: 0, maximum: 8760, default: DURABLE_RETRY.NOTIFICATION_BUDGET_HOURS }),
 });
 
 export type GatewayEnv = Static<typeof GatewayEnv> & { INTERNAL_API_SECRET: string };

@@ -10,16 +10,22 @@ export const API_KEY = "co_e2e_test_key_0123456789";
  * The built gateway and worker as processes, on a database, task queue and Redis key prefix of
  * their own. `withWorker: false` leaves the worker to the test (startWorker).
  */
-export async function startStack(t: Test, extraEnv: Record<string, string> = {}, { withWorker = true } = {}) {
+export async function startStack(
+  t: Test,
+  extraEnv: Record<string, string> = {},
+  { withWorker = true, databaseProxyPort }: { withWorker?: boolean; databaseProxyPort?: number } = {},
+) {
   const database = await createTestDatabase();
+  // The processes may reach PostgreSQL through a proxy the test cuts (the test itself goes direct).
+  const viaProxy = (url: string) => (databaseProxyPort ? url.replace(/@127\.0\.0\.1:\d+\//, `@127.0.0.1:${databaseProxyPort}/`) : url);
   t.teardown(() => database.drop());
   const [publicPort, internalPort] = [await freePort(), await freePort()];
   const taskQueue = uniqueTaskQueue("e2e");
   const env = {
     NODE_ENV: "test",
     LOG_LEVEL: "info",
-    DATABASE_URL: database.url,
-    DATABASE_READONLY_URL: database.readonlyUrl,
+    DATABASE_URL: viaProxy(database.url),
+    DATABASE_READONLY_URL: viaProxy(database.readonlyUrl),
     GATEWAY_HOST: "127.0.0.1",
     GATEWAY_PORT: String(publicPort),
     INTERNAL_PORT: String(internalPort),

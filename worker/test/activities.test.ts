@@ -4,7 +4,7 @@ import type { ScoreWorkflowInput, TraceWorkflowInput } from "@cognobserve/shared
 import { sql } from "kysely";
 import t from "tap";
 import { sampleScore, sampleTrace } from "../../test/support/samples.js";
-import { createInternalApi, PermanentError } from "../src/activities/index.js";
+import { createInternalApi, PermanentError, UnavailableError } from "../src/activities/index.js";
 import { temporalActivities } from "../src/temporal/index.js";
 import { activityFixture, INTERNAL_SECRET as SECRET } from "./fixture.js";
 
@@ -38,7 +38,8 @@ t.test("activities against the real internal API and the read-only role", async 
 
     const wrongSecret = createInternalApi({ baseUrl, secret: "wrong" });
     const unauthorized = await wrongSecret.call("ingestTrace", gone).catch((e: unknown) => e);
-    t.ok(unauthorized instanceof PermanentError, "a bad secret is a configuration error, not transient");
+    t.ok(unauthorized instanceof UnavailableError, "a 401 is retried: during a secret rotation it passes");
+    t.notOk(unauthorized instanceof PermanentError);
     await wrongSecret.close();
 
     const down = createInternalApi({ baseUrl: "http://127.0.0.1:1", secret: SECRET });

@@ -1,8 +1,10 @@
 import type { AlertEvaluation, AlertEvaluationResult, AlertStateTransition, AlertWorkflowInput } from "@cognobserve/shared";
 import { nextAlertState, type AlertMachineState } from "@cognobserve/shared";
+import { Worker } from "@temporalio/worker";
 import t from "tap";
 import type { Activities } from "../src/activities/index.js";
-import type { NotificationInput, NotificationOutcome } from "../src/activities/notifications.js";
+import { DeliveryPendingError, type NotificationInput, type NotificationOutcome } from "../src/activities/notifications.js";
+import { workflowsPath } from "../src/temporal/index.js";
 import { waitFor } from "../../test/support/wait.js";
 import { workerFixture } from "./fixture.js";
 
@@ -16,7 +18,12 @@ function fakeAlert() {
     active: true,
     value: 0,
     evaluations: [] as string[],
+    /** Delivered notifications. */
     notifications: [] as NotificationInput[],
+    /** Every dispatch attempt, delivered or not. */
+    attempts: [] as NotificationInput[],
+    /** Attempts of each notification that fail (a receiver down) before one gets through. */
+    failuresPerNotification: 0,
     get state() {
       return machine.state;
     },
@@ -44,6 +51,9 @@ function fakeAlert() {
         };
       },
       dispatchNotification: async (input: NotificationInput): Promise<NotificationOutcome> => {
+        fake.attempts.push(input);
+        const tried = fake.attempts.filter((a) => a.notificationId === input.notificationId).length;
+        if (tried <= fake.failuresPerNotification) throw new DeliveryPendingError("1 channel(s) not reached yet");
         fake.notifications.push(input);
         return { sent: 1, failed: 0, retrying: 0, skipped: 0 };
       },
@@ -85,6 +95,35 @@ t.test("alertEvaluationWorkflow", async (t) => {
     await handle.signal("stopEvaluation");
     await handle.result();
     t.pass("stopEvaluation ends the workflow");
+  });
+
+  t.test("a notification is retried until delivered: once per transition, FIRING and RESOLVED alike", async (t) => {
+    const { fake, handle } = await startAlert();
+    fake.failuresPerNotification = 3;
+    fake.value = 80;
+    await handle.signal("triggerEvaluation");
+    await waitFor(async () => (fake.notifications.length === 1 ? true : undefined), 15_000, "FIRING delivered");
+    fake.value = 10;
+    await waitFor(async () => (fake.notifications.length === 2 ? true : undefined), 15_000, "RESOLVED delivered");
+    t.same(fake.notifications.map((x) => x.state), ["FIRING", "RESOLVED"]);
+    const [firing, resolved] = fake.notifications;
+    t.not(firing!.notificationId, resolved!.notificationId, "one notification per transition");
+    for (const delivered of [firing!, resolved!]) {
+      const attempts = fake.attempts.filter((a) => a.notificationId === delivered.notificationId);
+      t.equal(attempts.length, 4, `${delivered.state}: three failed attempts, then the delivery, all with the same id`);
+      t.ok(attempts.every((a) => a.state === delivered.state));
+    }
+    // Each notification has its own workflow, which ends once delivered.
+    const delivery = client.workflow.getHandle(`notification-${firing!.notificationId}`);
+    t.match(await delivery.result(), { sent: 1 });
+    await handle.signal("stopEvaluation");
+    await handle.result();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    t.equal(fake.notifications.length, 2, "nothing delivered twice");
+    for (const workflowId of [handle.workflowId, delivery.workflowId]) {
+      const history = await client.workflow.getHandle(workflowId).fetchHistory();
+      await t.resolves(Worker.runReplayHistory({ workflowsPath }, history), `${workflowId} replays`);
+    }
   });
 
   t.test("continues as new and keeps evaluating without losing its state", async (t) => {

@@ -9,6 +9,7 @@ import { createNotifier } from "@cognobserve/shared/notify";
 import { createTestDatabase } from "../../test/support/database.js";
 import { TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, uniqueTaskQueue } from "../../test/support/temporal.js";
 import { createActivities, createInternalApi, type Activities } from "../src/activities/index.js";
+import type { RetryPolicies, RetrySchedule } from "../src/activities/retry-policies.js";
 import { createTemporalWorker } from "../src/temporal/index.js";
 
 export const INTERNAL_SECRET = "worker-test-internal-secret-0123456789";
@@ -36,11 +37,15 @@ export async function activityFixture(t: Test, projectName: string) {
   return { database, project, baseUrl, reader, internalApi, secretBox, activities: createActivities({ db: reader, internalApi, notifier }) };
 }
 
+/** Retries in tests: quick backoff (100 ms ×2 up to 500 ms) for a minute at most. */
+const quickRetry: RetrySchedule = { budgetMs: 60_000, initialIntervalMs: 100, backoffCoefficient: 2, maximumIntervalMs: 500 };
+export const QUICK_RETRY_POLICIES: RetryPolicies = { activity: quickRetry, notification: quickRetry };
+
 /** A worker (bundling the real workflows) on a task queue of its own, and a client; closed at teardown. */
-export async function workerFixture(t: Test, label: string, activities: Activities) {
+export async function workerFixture(t: Test, label: string, activities: Activities, retryPolicies: RetryPolicies = QUICK_RETRY_POLICIES) {
   const taskQueue = uniqueTaskQueue(label);
   const nativeConnection = await NativeConnection.connect({ address: TEMPORAL_ADDRESS });
-  const worker = await createTemporalWorker({ connection: nativeConnection, namespace: TEMPORAL_NAMESPACE, taskQueue, activities });
+  const worker = await createTemporalWorker({ connection: nativeConnection, namespace: TEMPORAL_NAMESPACE, taskQueue, activities, retryPolicies });
   const running = worker.run();
   const connection = await Connection.connect({ address: TEMPORAL_ADDRESS });
   t.teardown(async () => {

@@ -5,7 +5,8 @@ import { Worker } from "@temporalio/worker";
 import { readdirSync, readFileSync } from "node:fs";
 import t from "tap";
 import type { ScoreWorkflowInput, TraceWorkflowInput } from "@cognobserve/shared";
-import type { Activities } from "../src/activities/index.js";
+import { ITEMS_FAILED } from "@cognobserve/shared/workflows";
+import { PermanentError, type Activities } from "../src/activities/index.js";
 import { workflowsPath } from "../src/temporal/index.js";
 import { sampleScore, sampleTrace } from "../../test/support/samples.js";
 import { workerFixture } from "./fixture.js";
@@ -72,6 +73,92 @@ t.test("workflows", async (t) => {
     t.same(result, { items: [{ id: input.id, type: "trace", state: "stored" }] });
     t.ok(calls.includes("local") && calls.at(-1) === "regular", `local attempts, then the regular activity (${calls.length} calls)`);
     t.comment(`fell back after ${Date.now() - started} ms`);
+  });
+
+  const runBatch = (traces: TraceWorkflowInput[]) =>
+    client.workflow.execute("ingestBatchWorkflow", { taskQueue, workflowId: `ingest-p1-${traces[0]!.id}`, args: [{ projectId: "p1", traces, scores: [] }] });
+  const storeAll = async (input: { traces: TraceWorkflowInput[] }) => input.traces.map((trace) => ({ id: trace.id, type: "trace" as const, state: "stored" as const }));
+
+  t.test("a cost step failing for a while (an outage) is retried until it succeeds: nothing skipped", async (t) => {
+    let pricing = 0;
+    let summaries = 0;
+    use({
+      persistBatch: storeAll,
+      calculateBatchCosts: async () => {
+        if (++pricing <= 5) throw new Error("internal API unreachable");
+        return 1;
+      },
+      updateBatchCostSummaries: async () => (summaries++, ["2025-03-01"]),
+    });
+    const input = traceInput();
+    const result = await runBatch([input]);
+    t.same(result, { items: [{ id: input.id, type: "trace", state: "stored" }] });
+    t.equal(pricing, 6, "five failed attempts, then the one that priced the batch");
+    t.equal(summaries, 1);
+  });
+
+  t.test("a summary step failing for a while is retried too", async (t) => {
+    let summaries = 0;
+    use({
+      persistBatch: storeAll,
+      updateBatchCostSummaries: async () => {
+        if (++summaries <= 5) throw new Error("database unavailable");
+        return ["2025-03-01"];
+      },
+    });
+    const input = traceInput();
+    t.same(await runBatch([input]), { items: [{ id: input.id, type: "trace", state: "stored" }] });
+    t.equal(summaries, 6);
+  });
+
+  t.test("a PermanentError fails only its item, with the reason; the rest is stored", async (t) => {
+    const [good, bad] = [traceInput(), traceInput()];
+    use({
+      persistBatch: async (input) => {
+        if (input.traces.some((trace) => trace.id === bad.id)) throw new PermanentError("internal API ingestBatch answered 422: bad span", "INTERNAL_API_REJECTED");
+        return storeAll(input);
+      },
+    });
+    const error = await runBatch([good, bad]).catch((e: unknown) => e);
+    const cause = applicationFailureIn(error);
+    t.equal(cause.type, ITEMS_FAILED);
+    t.same(cause.details?.[0], {
+      items: [
+        { id: good.id, type: "trace", state: "stored" },
+        { id: bad.id, type: "trace", state: "failed", reason: "internal API ingestBatch answered 422: bad span" },
+      ],
+    });
+  });
+
+  t.test("a cost step that can never succeed is not skipped silently: the receipt says so", async (t) => {
+    let summaries = 0;
+    use({
+      persistBatch: storeAll,
+      calculateBatchCosts: async () => {
+        throw new PermanentError("price catalog broken", "INTERNAL_API_REJECTED");
+      },
+      updateBatchCostSummaries: async () => (summaries++, []),
+    });
+    const input = traceInput();
+    const cause = applicationFailureIn(await runBatch([input]).catch((e: unknown) => e));
+    t.equal(cause.type, ITEMS_FAILED);
+    t.match(cause.details?.[0], { items: [{ id: input.id, state: "failed", reason: /stored, but its costs .* price catalog broken/ }] });
+    t.equal(summaries, 1, "the summaries were still updated with the tokens");
+  });
+
+  t.test("a batch that retried its steps replays without non-determinism", async (t) => {
+    let attempts = 0;
+    use({
+      persistBatch: storeAll,
+      calculateBatchCosts: async () => {
+        if (++attempts <= 5) throw new Error("internal API unreachable");
+        return 1;
+      },
+    });
+    const input = traceInput();
+    await runBatch([input]);
+    const history = await client.workflow.getHandle(`ingest-p1-${input.id}`).fetchHistory();
+    await t.resolves(Worker.runReplayHistory({ workflowsPath }, history));
   });
 
   t.test("traceWorkflow persists the trace, prices it, then updates the summaries", async (t) => {

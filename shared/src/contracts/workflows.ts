@@ -16,12 +16,34 @@ export const WORKFLOW_TYPES = {
   TRACE: "traceWorkflow",
   SCORE: "scoreWorkflow",
   ALERT_EVALUATION: "alertEvaluationWorkflow",
+  /** One alert notification, retried until delivered (a child of the alert workflow). */
+  NOTIFICATION_DELIVERY: "notificationDeliveryWorkflow",
 } as const;
 
 export type IngestBatchWorkflow = (input: IngestBatchInput) => Promise<BatchResult>;
 export type TraceWorkflow = (input: TraceWorkflowInput) => Promise<string>;
 export type ScoreWorkflow = (input: ScoreWorkflowInput) => Promise<string>;
 export type AlertEvaluationWorkflow = (input: AlertWorkflowInput) => Promise<void>;
+export type NotificationDeliveryWorkflow = (input: NotificationDelivery) => Promise<NotificationOutcome>;
+
+/** One notification of an alert transition, to every channel of the alert. */
+export interface NotificationDelivery {
+  alertId: string;
+  /** Stable across retries: the Standard Webhooks webhook-id receivers deduplicate on. */
+  notificationId: string;
+  state: "FIRING" | "RESOLVED";
+  value: number;
+  threshold: number;
+}
+
+export interface NotificationOutcome {
+  sent: number;
+  failed: number;
+  /** Channels that failed in a way a later attempt may fix. */
+  retrying: number;
+  /** Channels this notification already reached (or can never reach). */
+  skipped: number;
+}
 
 /** An ingest batch's outcome per item: its result, its query while it runs, its failure details. */
 export interface BatchResult {
@@ -57,6 +79,8 @@ export const workflowIds = {
   trace: (projectId: string, traceId: string) => `trace-${projectId}-${traceId}`,
   score: (projectId: string, scoreId: string) => `score-${projectId}-${scoreId}`,
   alert: (alertId: string) => `alert-${alertId}`,
+  /** One per notification: starting it again for the same notification is refused. */
+  notification: (notificationId: string) => `notification-${notificationId}`,
 };
 
 /**

@@ -13,3 +13,12 @@ export class PermanentError extends Error {
     super(message);
   }
 }
+
+/**
+ * A dependency that is down or refusing for now (5xx, 429, a timeout, a 401 while secrets
+ * rotate): the item is fine and will succeed later. Temporal retries it like any error; the
+ * legacy consumer pauses and retries the item without ever dead-lettering it.
+ */
+export class UnavailableError extends Error {
+  override name = "UnavailableError";
+}

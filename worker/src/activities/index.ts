@@ -21,5 +21,5 @@ export function createActivities(deps: ActivityDeps) {
 
 export type Activities = ReturnType<typeof createActivities>;
 export type { ActivityDeps } from "./deps.js";
-export { PermanentError } from "./errors.js";
+export { PermanentError, UnavailableError } from "./errors.js";
 export { createInternalApi, type InternalApi } from "./internal-api.js";

@@ -2,7 +2,7 @@ import { FAILURE_TYPES, INTERNAL_ROUTES, internalPath, type InternalBody, type I
 import { TypeCompiler, type TypeCheck } from "@sinclair/typebox/compiler";
 import type { TSchema } from "@sinclair/typebox";
 import { Pool } from "undici";
-import { PermanentError } from "./errors.js";
+import { PermanentError, UnavailableError } from "./errors.js";
 
 /** Client of the gateway's internal API: the only way activities change data. */
 export interface InternalApi {
@@ -11,6 +11,7 @@ export interface InternalApi {
 }
 
 const REQUEST_TIMEOUT_MS = 25_000;
+const TRANSIENT_4XX = new Set([401, 408, 429]);
 
 const replyChecks = Object.fromEntries(
   Object.entries(INTERNAL_ROUTES).map(([name, route]) => [name, TypeCompiler.Compile(route.reply as TSchema)]),
@@ -38,11 +39,10 @@ export function createInternalApi(options: { baseUrl: string; secret: string; co
         return reply as InternalReply<typeof name>;
       }
       const message = `internal API ${name} answered ${response.statusCode}: ${text.slice(0, 500)}`;
-      // A 4xx will not change on retry (except timeouts and rate limits).
-      if (response.statusCode < 500 && response.statusCode !== 408 && response.statusCode !== 429) {
-        throw new PermanentError(message, FAILURE_TYPES.INTERNAL_API_REJECTED);
-      }
-      throw new Error(message);
+      // A 4xx will not change on retry, except timeouts, rate limits and 401: during a secret
+      // rotation gateway and worker briefly disagree, and the next try (or deploy) fixes it.
+      if (response.statusCode >= 500 || TRANSIENT_4XX.has(response.statusCode)) throw new UnavailableError(message);
+      throw new PermanentError(message, FAILURE_TYPES.INTERNAL_API_REJECTED);
     },
     close: () => pool.close(),
   };

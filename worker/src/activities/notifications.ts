@@ -1,23 +1,9 @@
 import type { AlertMessage } from "@cognobserve/shared/notify";
+import type { NotificationDelivery as NotificationInput, NotificationOutcome } from "@cognobserve/shared/workflows";
 import type { ActivityDeps } from "./deps.js";
 
-export interface NotificationInput {
-  alertId: string;
-  /** Stable across retries: the Standard Webhooks webhook-id receivers deduplicate on. */
-  notificationId: string;
-  state: "FIRING" | "RESOLVED";
-  value: number;
-  threshold: number;
-}
-
-export interface NotificationOutcome {
-  sent: number;
-  failed: number;
-  /** Channels that failed in a way a later attempt may fix. */
-  retrying: number;
-  /** Channels this notification already reached (or can never reach). */
-  skipped: number;
-}
+// Defined with the workflow contract: the notification delivery workflow takes the same input.
+export type { NotificationDelivery as NotificationInput, NotificationOutcome } from "@cognobserve/shared/workflows";
 
 /** Thrown when some channel may still succeed: the caller retries, and only those channels are sent again. */
 export class DeliveryPendingError extends Error {

@@ -1,7 +1,8 @@
 import type { QueueEnvelope, RedisKeys } from "@cognobserve/shared";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
-import { PermanentError } from "../activities/index.js";
+import { classifyFailure } from "./failures.js";
+import { ConsumptionPause } from "./pause.js";
 
 type QueueKeys = RedisKeys["traces"];
 
@@ -10,32 +11,41 @@ export interface ConsumerOptions {
   queue: QueueKeys;
   workerId: string;
   concurrency: number;
+  /** Tries at an item whose failure is neither permanent nor an outage (see failures.ts). */
   maxAttempts: number;
   handle(envelope: QueueEnvelope<unknown>): Promise<void>;
   log: Logger;
-  /** Delay before attempt n+1 (default 250 ms × 2^(n-1), at most 10 s). */
+  /** Shared by one worker's consumers, so an outage pauses them all (default: one of its own). */
+  pause?: ConsumptionPause;
+  /** Delay before try n+1 (default 250 ms × 2^(n-1), at most 30 s). */
   backoffMs?(attempt: number): number;
 }
 
 const BLOCK_SECS = 1;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** An item that can never succeed (malformed, invalid, rejected): dead-lettered at once. */
-function isFinal(error: unknown): boolean {
-  return error instanceof PermanentError;
-}
+const PAUSED_POLL_MS = 200;
+const REDIS_RETRY_MS = 1000;
+const defaultBackoffMs = (attempt: number) => Math.min(250 * 2 ** (attempt - 1), 30_000);
 
 /**
  * Consumes one legacy queue reliably: BLMOVE takes an item into this worker's own processing
  * list, where it stays until handled (then removed) or dead-lettered. A worker that dies leaves
  * its items there; recoverOrphans() returns them to the queue once its heartbeat has expired.
+ *
+ * Failures (failures.ts): a permanent one dead-letters the item at once; an outage never does:
+ * the item is retried with backoff for as long as it takes, and the consumers take no new items
+ * meanwhile; anything else gets maxAttempts tries.
  */
 export class QueueConsumer {
   private stopping = false;
   private loops: Promise<void>[] = [];
   private readonly connections: Redis[] = [];
+  private readonly pause: ConsumptionPause;
+  /** Called by stop(): ends waits and abandons blocked BLMOVEs (a Set, so nothing piles up on a long-lived promise). */
+  private readonly wakers = new Set<() => void>();
 
-  constructor(private readonly options: ConsumerOptions) {}
+  constructor(private readonly options: ConsumerOptions) {
+    this.pause = options.pause ?? new ConsumptionPause(options.log);
+  }
 
   get processingKey(): string {
     return this.options.queue.processing(this.options.workerId);
@@ -54,21 +64,53 @@ export class QueueConsumer {
   /** Stops taking items; waits up to graceMs for those in flight (the rest stay recoverable). */
   async stop(graceMs: number): Promise<void> {
     this.stopping = true;
+    for (const wake of [...this.wakers]) wake();
+    // These connections only wait for new items: a BLMOVE still blocked is abandoned (an item it
+    // takes anyway stays in the processing list, and is recovered once this worker is gone).
+    for (const connection of this.connections) connection.disconnect();
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([Promise.all(this.loops), new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
     clearTimeout(timer);
-    for (const connection of this.connections) connection.disconnect();
+  }
+
+  /** Sleeps, but wakes at once when stop() is called. */
+  private wait(ms: number): Promise<void> {
+    if (this.stopping) return Promise.resolve();
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.wakers.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.wakers.add(wake);
+    });
+  }
+
+  /** The command's answer, or null at once when stop() is called. */
+  private unlessStopped<T>(command: Promise<T>): Promise<T | null> {
+    if (this.stopping) return Promise.resolve(null);
+    return new Promise((resolve, reject) => {
+      const wake = () => resolve(null);
+      this.wakers.add(wake);
+      command.then(resolve, reject).finally(() => this.wakers.delete(wake));
+    });
   }
 
   private async loop(connection: Redis): Promise<void> {
     const { queue } = this.options;
     while (!this.stopping) {
+      if (this.pause.paused) {
+        await this.wait(PAUSED_POLL_MS);
+        continue;
+      }
       let raw: string | null;
       try {
-        raw = await connection.blmove(queue.pending, this.processingKey, "RIGHT", "LEFT", BLOCK_SECS);
+        // stop() does not wait for a BLMOVE stuck on an unreachable Redis (see stop()).
+        raw = await this.unlessStopped(connection.blmove(queue.pending, this.processingKey, "RIGHT", "LEFT", BLOCK_SECS));
       } catch {
         // Redis is unreachable: the connection reconnects by itself (and the outage is logged once).
-        await sleep(1000);
+        await this.wait(REDIS_RETRY_MS);
         continue;
       }
       if (raw !== null) await this.process(raw);
@@ -84,36 +126,71 @@ export class QueueConsumer {
     } catch (error) {
       return this.deadLetter(raw, undefined, `not a queue item: ${(error as Error).message}`, 1);
     }
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await handle(envelope);
-        await this.options.redis.lrem(this.processingKey, 1, raw);
-        return;
-      } catch (error) {
-        const message = (error as Error).message ?? String(error);
-        if (isFinal(error) || attempt >= maxAttempts) return this.deadLetter(raw, envelope, message, attempt);
-        log.warn({ workflowId: envelope.workflowId, attempt, error: message }, "queue item failed; retrying");
-        await sleep(this.options.backoffMs?.(attempt) ?? Math.min(250 * 2 ** (attempt - 1), 10_000));
+    let held = false;
+    try {
+      let unclearFailures = 0;
+      for (let tries = 1; ; tries++) {
+        try {
+          await handle(envelope);
+        } catch (error) {
+          const message = (error as Error).message ?? String(error);
+          const kind = classifyFailure(error);
+          if (kind === "permanent") return await this.deadLetter(raw, envelope, message, tries);
+          if (kind === "transient") {
+            this.pause.pause(message);
+            if (!held) this.pause.hold();
+            held = true;
+            log.debug({ workflowId: envelope.workflowId, tries, error: message }, "queue item waits for a dependency");
+          } else {
+            if (++unclearFailures >= maxAttempts) return await this.deadLetter(raw, envelope, message, tries);
+            log.warn({ workflowId: envelope.workflowId, attempt: unclearFailures, error: message }, "queue item failed; retrying");
+          }
+          await this.wait(this.options.backoffMs?.(tries) ?? defaultBackoffMs(tries));
+          // Stopping: the item stays in the processing list, and goes back to the queue once this worker is gone.
+          if (this.stopping) return;
+          continue;
+        }
+        this.pause.resume();
+        return await this.untilDone(() => this.options.redis.lrem(this.processingKey, 1, raw));
       }
+    } finally {
+      if (held) this.pause.release(!this.stopping);
     }
   }
 
   private async deadLetter(raw: string, envelope: QueueEnvelope<unknown> | undefined, error: string, attempts: number): Promise<void> {
     this.options.log.error({ workflowId: envelope?.workflowId ?? null, attempts, error }, "queue item dead-lettered");
     const record = JSON.stringify({ item: envelope ?? raw, error, attempts, failedAt: new Date().toISOString() });
-    await this.options.redis.multi().lpush(this.options.queue.dead, record).lrem(this.processingKey, 1, raw).exec();
+    await this.untilDone(() => this.options.redis.multi().lpush(this.options.queue.dead, record).lrem(this.processingKey, 1, raw).exec());
+  }
+
+  /** Bookkeeping in Redis, tried again while Redis is away (until stop: then the item is recovered later). */
+  private async untilDone(command: () => Promise<unknown>): Promise<void> {
+    while (true) {
+      try {
+        await command();
+        return;
+      } catch {
+        if (this.stopping) return;
+        await this.wait(REDIS_RETRY_MS);
+      }
+    }
   }
 }
 
 /** Keeps this worker's heartbeat alive; while it is, no one else touches its processing lists. */
-export function startHeartbeat(redis: Redis, keys: RedisKeys, workerId: string, ttlMs = 6_000): { stop(): Promise<void> } {
+export function startHeartbeat(redis: Redis, keys: RedisKeys, workerId: string, ttlMs = 6_000): { stop(timeoutMs?: number): Promise<void> } {
   const beat = () => redis.set(keys.workerAlive(workerId), "1", "PX", ttlMs).catch(() => {});
   void beat();
   const timer = setInterval(beat, ttlMs / 3);
   return {
-    async stop() {
+    /** Removing the heartbeat lets others recover what is left at once; bounded, as Redis may be down. */
+    async stop(timeoutMs = 1000) {
       clearInterval(timer);
-      await redis.del(keys.workerAlive(workerId)).catch(() => {});
+      let timeout: NodeJS.Timeout | undefined;
+      const removed = redis.del(keys.workerAlive(workerId)).catch(() => {});
+      await Promise.race([removed, new Promise((resolve) => (timeout = setTimeout(resolve, timeoutMs)))]);
+      clearTimeout(timeout);
     },
   };
 }

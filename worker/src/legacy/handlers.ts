@@ -25,8 +25,10 @@ function batchOfOne(queue: QueueName, input: unknown): IngestBatchInput {
 
 /**
  * Legacy mode: the batch workflow's steps, in-process, for one queued item. Persisting is
- * retried by the consumer (the whole item); the cost steps get a few attempts of their own. An
- * item the database or its score config refuses is dead-lettered with the reason.
+ * retried by the consumer (the whole item); the cost steps get a few attempts of their own, and
+ * if they still fail the item fails, so the consumer runs it again (every step is idempotent)
+ * rather than leaving daily_costs short. An item the database or its score config refuses is
+ * dead-lettered with the reason.
  */
 export function itemHandler(queue: QueueName, activities: Activities, onErrorSpans: (projectId: string) => void, log: StepLog): Handler {
   const steps = {

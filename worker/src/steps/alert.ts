@@ -1,8 +1,12 @@
 import type { AlertEvaluationResult } from "@cognobserve/shared";
 import type { Activities } from "../activities/index.js";
+import type { NotificationInput, NotificationOutcome } from "../activities/notifications.js";
 import type { StepLog } from "./log.js";
 
-export type AlertStepActivities = Pick<Activities, "evaluateAlert" | "transitionAlertState" | "dispatchNotification">;
+export type AlertStepActivities = Pick<Activities, "evaluateAlert" | "transitionAlertState"> & {
+  /** Sends the notification, or hands it to something that will (undefined: no outcome yet). */
+  dispatchNotification(input: NotificationInput): Promise<NotificationOutcome | undefined>;
+};
 
 export interface AlertStep {
   result: AlertEvaluationResult;
@@ -28,7 +32,8 @@ export async function evaluateAlertStep(alertId: string, evaluationId: string, a
   const { newState, notificationId } = transition;
   if (transition.shouldNotify && notificationId && (newState === "FIRING" || newState === "RESOLVED")) {
     const outcome = await activities.dispatchNotification({ alertId, notificationId, state: newState, value: result.currentValue, threshold: result.threshold });
-    log.info("notification sent", { alertId, state: newState, ...outcome });
+    if (outcome) log.info("notification sent", { alertId, state: newState, ...outcome });
+    else log.info("notification handed to its delivery workflow", { alertId, state: newState, notificationId });
   }
   return transition.wakeInMs === undefined ? { result } : { result, wakeInMs: transition.wakeInMs };
 }

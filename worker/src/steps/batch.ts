@@ -16,7 +16,10 @@ export interface BatchStepHooks {
  * with batches of one): persist the batch (must succeed for every item the database takes),
  * then price the stored traces' spans and fold them into the daily summaries. Pricing and
  * summaries are independent: a pricing failure still leaves the summary updated with the
- * tokens, and neither un-stores anything.
+ * tokens. Neither un-stores anything, but neither is skipped either: the callers retry each
+ * step for as long as an outage may last, and a step that still fails makes this throw (after
+ * the other step was tried), so daily_costs are never left short without anyone knowing. Both
+ * steps are idempotent, so running the whole batch again fixes them.
  */
 export async function processBatch(input: IngestBatchInput, activities: BatchStepActivities, hooks: BatchStepHooks, log: StepLog): Promise<ItemReceipt[]> {
   const items = await activities.persistBatch(input);
@@ -35,17 +38,21 @@ export async function processBatch(input: IngestBatchInput, activities: BatchSte
   }
   if (traceIds.length === 0) return items;
 
+  let failure: unknown;
   try {
     const priced = await activities.calculateBatchCosts(input.projectId, traceIds);
     log.info("costs calculated", { traces: traceIds.length, priced });
   } catch (error) {
+    failure = error;
     log.warn("cost calculation failed; the traces are stored without costs", { traces: traceIds.length, error: String(error) });
   }
   try {
     const days = await activities.updateBatchCostSummaries(input.projectId, traceIds);
     log.info("cost summaries updated", { traces: traceIds.length, days });
   } catch (error) {
+    failure ??= error;
     log.warn("cost summary update failed", { traces: traceIds.length, error: String(error) });
   }
+  if (failure !== undefined) throw failure;
   return items;
 }

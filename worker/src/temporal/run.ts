@@ -1,12 +1,12 @@
 import type { Db } from "@cognobserve/shared/db";
 import type { Logger } from "pino";
 import type { Activities } from "../activities/index.js";
+import { retryPoliciesFromConfig } from "../activities/retry-policies.js";
 import type { WorkerConfig } from "../config.js";
 import { health } from "../health.js";
-import { startWorkflowHandler } from "../legacy/handlers.js";
-import { startQueueConsumers } from "../legacy/queues.js";
 import { reconcileAlertWorkflows } from "./alert-reconcile.js";
 import { createTemporalClient } from "./client.js";
+import { startLegacyDrain } from "./legacy-drain.js";
 import { connectWithRetry, createTemporalWorker, findPrebuiltBundle } from "./worker.js";
 
 /**
@@ -27,6 +27,7 @@ export async function runTemporalMode(config: WorkerConfig, deps: { db: Db; acti
     maxConcurrentActivities: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
     maxConcurrentWorkflowTasks: config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
     shutdownGraceSecs: config.WORKER_SHUTDOWN_GRACE_SECS,
+    retryPolicies: retryPoliciesFromConfig(config),
   });
   const client = await createTemporalClient({ address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE });
   try {
@@ -35,16 +36,7 @@ export async function runTemporalMode(config: WorkerConfig, deps: { db: Db; acti
   } catch (error) {
     log.warn({ error: (error as Error).message }, "alert workflows not reconciled");
   }
-  // Draining only hands items to Temporal: two at a time per list is plenty.
-  const drain = startQueueConsumers(
-    config,
-    {
-      traces: startWorkflowHandler(client, config.TEMPORAL_TASK_QUEUE, "traces"),
-      scores: startWorkflowHandler(client, config.TEMPORAL_TASK_QUEUE, "scores"),
-    },
-    log,
-    2,
-  );
+  const drain = startLegacyDrain(config, client, log);
 
   health.ready = true;
   log.info("ready: polling for workflow and activity tasks");

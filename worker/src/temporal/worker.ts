@@ -3,6 +3,7 @@ import { NativeConnection, Worker } from "@temporalio/worker";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { PermanentError, type Activities } from "../activities/index.js";
+import { createRetryPolicyActivities, DEFAULT_RETRY_POLICIES, type RetryPolicies } from "../activities/retry-policies.js";
 
 /** The compiled workflows entry, also when this module runs from TypeScript sources (tests). */
 export const workflowsPath = fileURLToPath(import.meta.resolve("@cognobserve/worker/workflows"));
@@ -20,6 +21,8 @@ export interface TemporalWorkerOptions {
   shutdownGraceSecs?: number;
   /** Start from a prebuilt workflow bundle instead of bundling the workflows now. */
   workflowBundlePath?: string;
+  /** Retry budgets handed to the workflows (the `retryPolicies` local activity); defaults: DURABLE_RETRY. */
+  retryPolicies?: RetryPolicies;
 }
 
 /**
@@ -47,7 +50,7 @@ export function createTemporalWorker(options: TemporalWorkerOptions): Promise<Wo
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     ...(options.workflowBundlePath ? { workflowBundle: { codePath: options.workflowBundlePath } } : { workflowsPath }),
-    activities: temporalActivities(options.activities),
+    activities: { ...temporalActivities(options.activities), ...createRetryPolicyActivities(options.retryPolicies ?? DEFAULT_RETRY_POLICIES) },
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities ?? 100,
     maxConcurrentWorkflowTaskExecutions: options.maxConcurrentWorkflowTasks ?? 100,
     // Pollers follow the backlog (the server tells the worker when more would help) instead of a

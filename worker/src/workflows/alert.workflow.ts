@@ -1,7 +1,27 @@
 import type { AlertEvaluationResult, AlertWorkflowInput } from "@cognobserve/shared";
 import { ALERT_EVALUATIONS_PER_RUN, WORKFLOW_TIMEOUTS } from "@cognobserve/shared/constants";
-import { alertStatusQuery, stopEvaluationSignal, triggerEvaluationSignal } from "@cognobserve/shared/workflows";
-import { condition, continueAsNew, log, proxyActivities, setHandler, workflowInfo } from "@temporalio/workflow";
+import {
+  alertStatusQuery,
+  stopEvaluationSignal,
+  triggerEvaluationSignal,
+  WORKFLOW_TYPES,
+  workflowIds,
+  type NotificationDelivery,
+  type NotificationDeliveryWorkflow,
+  type NotificationOutcome,
+} from "@cognobserve/shared/workflows";
+import {
+  condition,
+  continueAsNew,
+  log,
+  ParentClosePolicy,
+  patched,
+  proxyActivities,
+  setHandler,
+  startChild,
+  WorkflowIdReusePolicy,
+  workflowInfo,
+} from "@temporalio/workflow";
 import type { Activities } from "../activities/index.js";
 import { evaluateAlertStep } from "../steps/alert.js";
 
@@ -9,6 +29,30 @@ const { evaluateAlert, transitionAlertState, dispatchNotification } = proxyActiv
   startToCloseTimeout: WORKFLOW_TIMEOUTS.ALERT.ACTIVITY,
   retry: { initialInterval: "500ms", backoffCoefficient: 2, maximumAttempts: 3 },
 });
+
+/**
+ * Hands a transition's notification to its own delivery workflow, which retries it for hours
+ * without holding up evaluations. Its id comes from the notificationId, so a notification is
+ * started once; ABANDON lets it outlive this run (continue-as-new, stop). Runs whose history
+ * already sent notifications inline (before this change) keep doing so, to replay as recorded.
+ */
+async function deliverNotification(input: NotificationDelivery): Promise<NotificationOutcome | undefined> {
+  if (!patched("notification-child-workflow")) return await dispatchNotification(input);
+  try {
+    await startChild<NotificationDeliveryWorkflow>(WORKFLOW_TYPES.NOTIFICATION_DELIVERY, {
+      workflowId: workflowIds.notification(input.notificationId),
+      args: [input],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+    });
+  } catch (error) {
+    // Already started (or delivered) for this notification: nothing more to do.
+    if ((error as Error).name !== "WorkflowExecutionAlreadyStartedError") throw error;
+    log.info("notification already handed over", { notificationId: input.notificationId });
+  }
+  return undefined;
+}
+
 /**
  * Evaluates one alert every interval, or at once when signalled, until stopped or until the
  * alert is disabled or deleted. It has no execution timeout, and continues as new before its
@@ -36,7 +80,7 @@ export async function alertEvaluationWorkflow(input: AlertWorkflowInput): Promis
     wakeInMs = undefined;
     try {
       // Unique per evaluation, identical for its retries: the transition is applied once.
-      const step = await evaluateAlertStep(input.alertId, `${runId}-${runEvaluations}`, { evaluateAlert, transitionAlertState, dispatchNotification }, log);
+      const step = await evaluateAlertStep(input.alertId, `${runId}-${runEvaluations}`, { evaluateAlert, transitionAlertState, dispatchNotification: deliverNotification }, log);
       last = step.result;
       if (!last.active) {
         log.info("alert disabled or deleted: evaluation ends", { alertId: input.alertId });

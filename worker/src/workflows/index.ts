@@ -5,3 +5,5 @@ export { alertEvaluationWorkflow } from "./alert.workflow.js";
 // batching finish (worker/test/histories holds their recorded histories for the replay test).
 export { traceWorkflow } from "./trace.workflow.js";
 export { scoreWorkflow } from "./score.workflow.js";
+// Started by alertEvaluationWorkflow, one per notification.
+export { notificationDeliveryWorkflow } from "./notification.workflow.js";

@@ -1,6 +1,7 @@
 import { STATUS_CODES } from "node:http";
 import type { FastifyError, FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
+import { isDatabaseUnavailable } from "@cognobserve/shared/db";
 import { HandoffUnavailableError } from "../../handoff/index.js";
 
 export const RETRY_AFTER_SECONDS = 5;
@@ -14,6 +15,12 @@ async function errors(app: FastifyInstance, opts: { maxBodyBytes: number }) {
       status = 503;
       reply.header("retry-after", String(RETRY_AFTER_SECONDS));
       request.log.warn({ err: error.cause }, message);
+    } else if (isDatabaseUnavailable(error)) {
+      // Not a bug but an outage: the client (or the worker's activity) should retry later.
+      status = 503;
+      message = "The database is unavailable: retry later";
+      reply.header("retry-after", String(RETRY_AFTER_SECONDS));
+      request.log.warn({ err: error }, message);
     } else if (error.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
       message = `Request body is larger than the limit of ${opts.maxBodyBytes} bytes`;
     } else if (error.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE") {
