@@ -105,6 +105,8 @@ export const WorkerEnv = Type.Object({
   WORKER_QUEUE_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 100, default: 5 }),
   /** Temporal mode: drain the legacy Redis lists into workflows (auto: while Redis answers a PING). */
   WORKER_DRAIN_LEGACY_QUEUES: Type.Union([Type.Literal("auto"), Type.Literal("true"), Type.Literal("false")], { default: "auto" }),
+  /** Every enabled alert has its workflow and no other runs: checked at start and this often (seconds; 0: at start only). */
+  WORKER_ALERT_RECONCILE_SECS: Type.Integer({ minimum: 0, maximum: 86_400, default: 60 }),
   /** Statement timeout of an alert's metric query, so a huge window cannot hold a connection. */
   ALERT_QUERY_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 10_000 }),
   /** How long a batch step (persist, price, summarise) is retried through an outage before its batch fails. */

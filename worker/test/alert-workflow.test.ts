@@ -92,9 +92,10 @@ t.test("alertEvaluationWorkflow", async (t) => {
     fake.value = 10;
     await waitFor(async () => (fake.notifications.length === 2 ? true : undefined), 10_000, "RESOLVED");
     t.match(fake.notifications[1], { state: "RESOLVED", value: 10 });
+    fake.active = false; // disabled, as the gateway does before it signals
     await handle.signal("stopEvaluation");
     await handle.result();
-    t.pass("stopEvaluation ends the workflow");
+    t.pass("stopEvaluation ends the workflow of a disabled alert");
   });
 
   t.test("a notification is retried until delivered: once per transition, FIRING and RESOLVED alike", async (t) => {
@@ -116,6 +117,7 @@ t.test("alertEvaluationWorkflow", async (t) => {
     // Each notification has its own workflow, which ends once delivered.
     const delivery = client.workflow.getHandle(`notification-${firing!.notificationId}`);
     t.match(await delivery.result(), { sent: 1 });
+    fake.active = false;
     await handle.signal("stopEvaluation");
     await handle.result();
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -141,7 +143,22 @@ t.test("alertEvaluationWorkflow", async (t) => {
     t.ok(status.runEvaluations < 2);
     t.same(fake.notifications.map((x) => x.state), ["FIRING", "RESOLVED"], "exactly one FIRING and one RESOLVED across runs");
     t.equal(new Set(fake.evaluations).size, fake.evaluations.length, "evaluation ids stay unique across runs");
+    fake.active = false;
     await client.workflow.getHandle(handle.workflowId).signal("stopEvaluation");
+  });
+
+  t.test("toggled off and on quickly: a stop that arrives after the re-enable does not end it", async (t) => {
+    const { fake, handle } = await startAlert();
+    // The re-enable's trigger and the disable's stop reach the run in the wrong order.
+    await handle.signal("triggerEvaluation");
+    await handle.signal("stopEvaluation");
+    const evaluated = fake.evaluations.length;
+    await waitFor(async () => (fake.evaluations.length >= evaluated + 2 ? true : undefined), 10_000, "evaluations go on");
+    t.equal((await handle.describe()).status.name, "RUNNING", "still one running workflow for the enabled alert");
+    fake.active = false;
+    await handle.signal("stopEvaluation");
+    await handle.result();
+    t.equal((await handle.describe()).status.name, "COMPLETED", "and it ends once the alert is really disabled");
   });
 
   t.test("ends by itself once the alert is disabled or deleted", async (t) => {

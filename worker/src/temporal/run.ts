@@ -30,18 +30,29 @@ export async function runTemporalMode(config: WorkerConfig, deps: { db: Db; acti
     retryPolicies: retryPoliciesFromConfig(config),
   });
   const client = await createTemporalClient({ address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE });
-  try {
-    const { started, stopped } = await reconcileAlertWorkflows(client, deps.db, config.TEMPORAL_TASK_QUEUE);
-    log.info({ started, stopped }, "alert workflows reconciled");
-  } catch (error) {
-    log.warn({ error: (error as Error).message }, "alert workflows not reconciled");
-  }
+  // At start, and then periodically: alerts changed while workers were down, or a signal that
+  // never arrived, end with exactly one workflow per enabled alert and none for the others.
+  const reconcile = async () => {
+    try {
+      const { started, stopped } = await reconcileAlertWorkflows(client, deps.db, config.TEMPORAL_TASK_QUEUE);
+      if (started + stopped > 0) log.info({ started, stopped }, "alert workflows reconciled");
+    } catch (error) {
+      log.warn({ error: (error as Error).message }, "alert workflows not reconciled");
+    }
+  };
+  await reconcile();
+  let reconciling: Promise<void> | undefined;
+  const reconciler = config.WORKER_ALERT_RECONCILE_SECS > 0
+    ? setInterval(() => void (reconciling ??= reconcile().finally(() => (reconciling = undefined))), config.WORKER_ALERT_RECONCILE_SECS * 1000)
+    : undefined;
   const drain = startLegacyDrain(config, client, log);
 
   health.ready = true;
   log.info("ready: polling for workflow and activity tasks");
   // run() returns once SIGINT/SIGTERM (handled by the Temporal runtime) has drained in-flight tasks.
   await worker.run();
+  clearInterval(reconciler);
+  await reconciling;
   await drain.stop(config.WORKER_SHUTDOWN_GRACE_SECS * 1000);
   await Promise.all([connection.close(), client.connection.close()]);
 }

@@ -54,8 +54,8 @@ async function deliverNotification(input: NotificationDelivery): Promise<Notific
 }
 
 /**
- * Evaluates one alert every interval, or at once when signalled, until stopped or until the
- * alert is disabled or deleted. It has no execution timeout, and continues as new before its
+ * Evaluates one alert every interval, or at once when signalled, until the alert is disabled or
+ * deleted (a stop signal makes it look at once). It has no execution timeout, and continues as new before its
  * history grows large, carrying its count and any pending trigger.
  */
 export async function alertEvaluationWorkflow(input: AlertWorkflowInput): Promise<void> {
@@ -68,9 +68,13 @@ export async function alertEvaluationWorkflow(input: AlertWorkflowInput): Promis
   let last: AlertEvaluationResult | null = null;
   const perRun = input.maxEvaluationsPerRun ?? ALERT_EVALUATIONS_PER_RUN;
   const runId = workflowInfo().runId;
+  // A stop (disable, delete) and a trigger (re-enable) sent close together can reach one run in
+  // any order; so a stop only asks for an evaluation, which ends the run if the alert is disabled
+  // or gone by then, and goes on if it is enabled again. Runs recorded before kept stopping at once.
+  const stopRechecks = patched("stop-rechecks");
 
   setHandler(triggerEvaluationSignal, () => void (triggered = true));
-  setHandler(stopEvaluationSignal, () => void (stopped = true));
+  setHandler(stopEvaluationSignal, () => void (stopRechecks ? (triggered = true) : (stopped = true)));
   setHandler(alertStatusQuery, () => ({ evaluations, runEvaluations, last }));
 
   while (!stopped) {
