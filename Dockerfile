@@ -26,6 +26,8 @@ USER node
 FROM runtime AS gateway
 COPY --from=build /app/gateway/package.json gateway/
 COPY --from=build /app/gateway/dist gateway/dist
+# The OpenTelemetry protobuf definitions OTLP exports are decoded with.
+COPY --from=build /app/gateway/vendor gateway/vendor
 EXPOSE 8080 8081
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.GATEWAY_PORT || 8080) + '/health/ready').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]

@@ -42,3 +42,34 @@ export function invalidTraceBody() {
   const body = traceBody();
   return { ...body, timestamp: "yesterday", spans: body.spans.map((s) => ({ ...s, level: "FATAL" })) };
 }
+
+const nanos = (iso) => String(BigInt(Date.parse(iso)) * 1_000_000n);
+const hexOf = (text, bytes) => Buffer.from(text.padEnd(bytes, "\0").slice(0, bytes)).toString("hex");
+
+/**
+ * The same trace as an OpenTelemetry export (what an instrumented app sends): GenAI attributes
+ * for model, tokens and messages, ids as OTLP bytes. `encode` turns it into protobuf.
+ */
+export function otlpTraceBody(encode) {
+  const trace = traceBody();
+  const traceId = Buffer.from(trace.id.replace(/-/g, ""), "hex");
+  const attr = (key, value) => ({ key, value: typeof value === "number" ? { intValue: value } : { stringValue: value } });
+  const spans = trace.spans.map((s) => ({
+    traceId,
+    spanId: Buffer.from(hexOf(s.id, 8), "hex"),
+    ...(s.parentSpanId && { parentSpanId: Buffer.from(hexOf(s.parentSpanId, 8), "hex") }),
+    name: s.name,
+    kind: s.model ? 3 : 1,
+    startTimeUnixNano: nanos(s.startTime),
+    endTimeUnixNano: nanos(s.endTime),
+    attributes: [
+      ...(s.model ? [attr("gen_ai.request.model", s.model), attr("gen_ai.usage.input_tokens", s.promptTokens), attr("gen_ai.usage.output_tokens", s.completionTokens)] : []),
+      ...(s.input ? [attr(s.model ? "gen_ai.input.messages" : "input.value", JSON.stringify(s.input))] : []),
+      ...(s.output ? [attr(s.model ? "gen_ai.output.messages" : "output.value", JSON.stringify(s.output))] : []),
+      ...(s.parentSpanId ? [] : [attr("session.id", trace.sessionId), attr("user.id", trace.userId)]),
+    ],
+  }));
+  return encode({
+    resourceSpans: [{ resource: { attributes: [attr("service.name", "support-agent")] }, scopeSpans: [{ scope: { name: "bench" }, spans }] }],
+  });
+}

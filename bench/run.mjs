@@ -11,7 +11,7 @@ import { createInterface } from "node:readline";
 import { Redis } from "ioredis";
 import pg from "pg";
 import { ensureTemporal } from "../scripts/temporal-dev.mjs";
-import { invalidTraceBody, traceBody } from "./payload.mjs";
+import { otlpTraceBody, invalidTraceBody, traceBody } from "./payload.mjs";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 100;
@@ -56,6 +56,9 @@ const baseEnv = {
   GATEWAY_PORT: String(publicPort),
   INTERNAL_PORT: String(internalPort),
   INTERNAL_API_URL: `http://127.0.0.1:${internalPort}`,
+  // No metrics listeners: their fixed default ports could clash with a stack already running.
+  GATEWAY_METRICS_PORT: "0",
+  WORKER_METRICS_PORT: "0",
   TEMPORAL_ADDRESS: temporalAddress,
   TEMPORAL_NAMESPACE: namespace,
   REDIS_KEY_PREFIX: prefix,
@@ -95,7 +98,7 @@ const stop = (child) =>
 const startGateway = (env = {}) => start("gateway/dist/server.js", { LOG_LEVEL: "info", ...env }, /gateway ready/);
 const startWorker = (env = {}) => start("worker/dist/index.js", { LOG_LEVEL: "info", ...env }, /ready: (polling|consuming)/);
 
-function cannon(url, { body, headers = {}, overallRate } = {}) {
+function cannon(url, { body, headers = {}, overallRate, encode = JSON.stringify } = {}) {
   return new Promise((resolve, reject) => {
     autocannon(
       {
@@ -104,7 +107,7 @@ function cannon(url, { body, headers = {}, overallRate } = {}) {
         connections: CONNECTIONS,
         duration: SECONDS,
         headers: { "content-type": "application/json", authorization: `Bearer ${API_KEY}`, ...headers },
-        requests: [{ setupRequest: (request) => ({ ...request, body: JSON.stringify(body()) }) }],
+        requests: [{ setupRequest: (request) => ({ ...request, body: encode(body()) }) }],
         ...(overallRate ? { overallRate } : {}),
       },
       (error, result) => (error ? reject(error) : resolve(result)),
@@ -282,6 +285,14 @@ async function loadPhases() {
   await connectDb();
   results.gateway = figures(await cannon(`${base}/v1/traces`, { body: traceBody }));
 
+  say("the same traces as OTLP/HTTP protobuf exports");
+  const { otlpTypes } = await import("../gateway/dist/otlp/proto.js");
+  const { ExportTraceServiceRequest } = otlpTypes;
+  const toProtobuf = (request) => Buffer.from(ExportTraceServiceRequest.encode(ExportTraceServiceRequest.fromObject(request)).finish());
+  results.gatewayOtlp = figures(
+    await cannon(`${base}/v1/traces`, { body: () => otlpTraceBody(toProtobuf), encode: (b) => b, headers: { "content-type": "application/x-protobuf" } }),
+  );
+
   say("baseline (b): raw Temporal starts at the same concurrency");
   results.rawTemporal = await rawTemporalStarts(acceptQueue);
 
@@ -337,6 +348,7 @@ if (results.gateway) {
     ...results.ratios,
     gatewayOverRawTemporalStarts: ratio(results.gateway.rps, results.rawTemporal.rate),
     gatewayOverBareFastify: ratio(results.gateway.rps, results.bareFastify.rps),
+    otlpOverJson: ratio(results.gatewayOtlp.rps, results.gateway.rps),
     gatewayOverTemporalFloor: ratio(results.gateway.rps, results.temporalFloor.rate),
     invalidBodyOverBareFastify: ratio(results.invalidBody.rps, results.bareFastify.rps),
     badKeyOverBareFastify: ratio(results.badKey.rps, results.bareFastify.rps),
@@ -349,6 +361,7 @@ if (results.gateway) {
     "|---|---|---|---|---|---|---|",
     row("(a) bare Fastify, same body", results.bareFastify),
     row("gateway POST /v1/traces", results.gateway),
+    row("gateway POST /v1/traces, OTLP protobuf", results.gatewayOtlp),
     row("gateway, schema errors (400)", results.invalidBody),
     row("gateway, bad API key (401)", results.badKey),
     row(`gateway at half rate (${results.halfRate.targetRps}/s)`, results.halfRate),
@@ -360,6 +373,7 @@ if (results.gateway) {
     "|---|---|",
     `| gateway / raw Temporal starts | ${results.ratios.gatewayOverRawTemporalStarts} |`,
     `| gateway / bare Fastify | ${results.ratios.gatewayOverBareFastify} |`,
+    `| OTLP protobuf / JSON route | ${results.ratios.otlpOverJson} |`,
     `| gateway / B0 no-op workflows | ${results.ratios.gatewayOverTemporalFloor} |`,
     `| schema errors / bare Fastify | ${results.ratios.invalidBodyOverBareFastify} |`,
     `| bad key / bare Fastify | ${results.ratios.badKeyOverBareFastify} |`,

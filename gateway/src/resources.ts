@@ -34,6 +34,8 @@ export interface GatewayOptions {
   maxBodyBytes: number;
   allowPrivateUrls: boolean;
   maxItemBytes?: number;
+  /** OTLP_MAX_BODY_BYTES: the body limit of OTLP exports (after decompression). */
+  maxOtlpBodyBytes?: number;
   /** Ingest rate, quotas, timeouts: limitsFromConfig(config); DEFAULT_LIMITS for what is left out. */
   limits?: Partial<GatewayLimits>;
   logger?: FastifyBaseLogger;
@@ -48,9 +50,12 @@ export async function openGateway(options: GatewayOptions): Promise<Gateway> {
   const notifier = createNotifier({ allowPrivateUrls });
   const secretBox = createSecretBox(options.secretsEncryptionKey);
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
-  const ingestLimits = options.maxItemBytes === undefined ? undefined : { maxItemBytes: options.maxItemBytes };
+  const ingestLimits = {
+    ...(options.maxItemBytes !== undefined && { maxItemBytes: options.maxItemBytes }),
+    ...(options.maxOtlpBodyBytes !== undefined && { maxOtlpBodyBytes: options.maxOtlpBodyBytes }),
+  };
   const publicServer = await buildPublicServer(
-    { db, handoff, notifier, allowPrivateUrls, maxBodyBytes, apiKeyHashSecret: options.apiKeyHashSecret, secretBox, limits, ...(ingestLimits && { ingestLimits }) },
+    { db, handoff, notifier, allowPrivateUrls, maxBodyBytes, apiKeyHashSecret: options.apiKeyHashSecret, secretBox, limits, ingestLimits },
     logger,
   );
   const internalServer = await buildInternalServer({ db, secret: options.secret, maxBodyBytes, secretBox, timeouts: limits.http }, logger?.child({ api: "internal" }));

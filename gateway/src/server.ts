@@ -32,6 +32,7 @@ const gateway = await openGateway({
   maxBodyBytes: config.MAX_BODY_BYTES,
   allowPrivateUrls: config.NOTIFICATIONS_ALLOW_PRIVATE_URLS,
   maxItemBytes: config.INGEST_MAX_ITEM_BYTES,
+  maxOtlpBodyBytes: config.OTLP_MAX_BODY_BYTES,
   limits: limitsFromConfig(config),
   logger,
 });

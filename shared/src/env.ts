@@ -59,6 +59,8 @@ export const GatewayEnv = Type.Object({
   INGEST_BATCH_MAX_IN_FLIGHT: Type.Integer({ minimum: 1, maximum: 100, default: 2 }),
   /** Largest item once serialized (an item alone in its batch); larger → 413. */
   INGEST_MAX_ITEM_BYTES: Type.Integer({ minimum: 1024, maximum: 1_900_000, default: 1_500_000 }),
+  /** An OTLP export's body limit, after decompression (exporters send up to 512 spans at once). */
+  OTLP_MAX_BODY_BYTES: Type.Integer({ minimum: 1024, maximum: 100 * 1024 * 1024, default: 8 * 1024 * 1024 }),
   /** Items (traces, scores) a project may send per second; 0: no limit. */
   INGEST_RATE_PER_SEC: Type.Integer({ minimum: 0, default: 1000 }),
   /** Items a project may send beyond that rate, from a reserve that refills every 10 s (0: none). */

@@ -4,6 +4,7 @@ export * from "./schemas/trace.js";
 export * from "./schemas/score.js";
 export * from "./schemas/alert.js";
 export * from "./schemas/ingest.js";
+export * from "./schemas/otlp.js";
 export * from "./validation.js";
 export * from "./ingest-checks.js";
 export { isDate, isDateTime, isStorableText, MAX_UTC_OFFSET_MINUTES } from "./formats.js";

@@ -20,6 +20,8 @@ export async function upsertTrace(db: Db, trace: TraceWorkflowInput): Promise<{ 
 /**
  * The trace's writes, inside the caller's transaction: the trace row first (its lock serialises
  * every writer of the same trace), then its spans. A field left out keeps its stored value.
+ * A `partial` trace (spans without their root) stands in for name and timestamp only until a
+ * send with the root arrives, whichever order they come in.
  */
 export async function writeTrace(tx: Db, trace: TraceWorkflowInput): Promise<void> {
   await tx
@@ -36,8 +38,9 @@ export async function writeTrace(tx: Db, trace: TraceWorkflowInput): Promise<voi
     })
     .onConflict((c) =>
       c.columns(["project_id", "id"]).doUpdateSet((eb) => ({
-        name: eb.ref("excluded.name"),
-        timestamp: eb.ref("excluded.timestamp"),
+        // A part without the root keeps the stored name, and can only move the start earlier.
+        name: trace.partial ? eb.ref("traces.name") : eb.ref("excluded.name"),
+        timestamp: trace.partial ? sql<Date>`least(traces.timestamp, excluded.timestamp)` : eb.ref("excluded.timestamp"),
         // A field left out of a re-sent trace keeps its stored value.
         session_id: eb.fn.coalesce("excluded.session_id", "traces.session_id"),
         user_id: eb.fn.coalesce("excluded.user_id", "traces.user_id"),

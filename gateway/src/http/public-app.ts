@@ -7,6 +7,7 @@ import type { SecretBox } from "../lib/secret-box.js";
 import { DEFAULT_LIMITS, type GatewayLimits } from "../limits.js";
 import { connectionLimits } from "./connection-limits.js";
 import auth from "./plugins/auth.js";
+import contentEncoding from "./plugins/content-encoding.js";
 import context from "./plugins/context.js";
 import errors from "./plugins/errors.js";
 import ingestRateLimit from "./plugins/ingest-rate-limit.js";
@@ -18,6 +19,7 @@ import channelRoutes from "./routes/channels.js";
 import costRoutes from "./routes/costs.js";
 import healthRoutes from "./routes/health.js";
 import ingestionRoutes from "./routes/ingestions.js";
+import langfuseOtelRoutes from "./routes/langfuse-otel.js";
 import type { IngestLimits } from "./routes/ingest.js";
 import modelRoutes from "./routes/models.js";
 import scoreConfigRoutes from "./routes/score-configs.js";
@@ -31,7 +33,7 @@ export interface PublicAppOptions {
   /** Alert channels may point at loopback and private networks (local use, tests). */
   allowPrivateUrls: boolean;
   maxBodyBytes: number;
-  ingestLimits?: IngestLimits;
+  ingestLimits?: Partial<IngestLimits>;
   /** API_KEY_HASH_SECRET, the key of stored API key digests. */
   apiKeyHashSecret: string;
   /** Seals and opens channel signing secrets. */
@@ -47,6 +49,7 @@ export async function publicApp(app: FastifyInstance, opts: PublicAppOptions) {
   await app.register(sensible);
   await app.register(errors, { maxBodyBytes: opts.maxBodyBytes });
   await app.register(requestLog);
+  await app.register(contentEncoding);
   await app.register(validation);
   await app.register(context, opts);
   await app.register(auth, { apiKeyHashSecret: opts.apiKeyHashSecret });
@@ -67,6 +70,7 @@ export async function publicApp(app: FastifyInstance, opts: PublicAppOptions) {
     },
     { prefix: "/v1" },
   );
+  await app.register(langfuseOtelRoutes);
 }
 
 /** Options both servers share; without a logger (tests) nothing is logged. */

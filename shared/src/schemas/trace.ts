@@ -68,7 +68,16 @@ export const TraceBody = Type.Object(
 
 /** What the gateway hands to traceWorkflow (and to the legacy queue). */
 export const TraceWorkflowInput = Type.Object(
-  { ...traceFields, id: Id, projectId: Type.String({ minLength: 1 }) },
+  {
+    ...traceFields,
+    id: Id,
+    projectId: Type.String({ minLength: 1 }),
+    /**
+     * Some of a trace's spans without its root (an OpenTelemetry export): `name` and `timestamp`
+     * stand in until the root arrives, and never replace what a send with the root stored.
+     */
+    partial: Type.Optional(Type.Boolean()),
+  },
   { additionalProperties: false },
 );
 

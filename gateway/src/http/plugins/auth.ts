@@ -30,7 +30,22 @@ export interface AuthOptions {
 }
 
 /**
- * Bearer API keys → project. Lookups go by keyed digest (never by the key itself) and are
+ * The API key of an Authorization header: `Bearer <key>`, or `Basic base64(<any user>:<key>)`
+ * as Langfuse's OpenTelemetry SDKs send their public and secret keys.
+ */
+export function apiKeyOf(header: string): string | undefined {
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (bearer) return bearer[1];
+  const basic = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
+  if (!basic) return undefined;
+  const credentials = Buffer.from(basic[1]!, "base64").toString("utf8");
+  const colon = credentials.indexOf(":");
+  const key = colon >= 0 ? credentials.slice(colon + 1) : "";
+  return /^\S+$/.test(key) ? key : undefined;
+}
+
+/**
+ * API keys → project. Lookups go by keyed digest (never by the key itself) and are
  * cached, so steady traffic costs no query; a deleted key stops working within a minute.
  *
  * Two bounded LRU caches by digest: `known` holds only keys that were found, so a flood of
@@ -49,10 +64,8 @@ async function auth(app: FastifyInstance, opts: AuthOptions) {
 
   app.decorateRequest("projectId", "");
   app.decorate("authenticate", async (request: FastifyRequest) => {
-    const header = request.headers.authorization ?? "";
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (!match) throw app.httpErrors.unauthorized("Missing API key: send Authorization: Bearer <project API key>");
-    const key = match[1]!;
+    const key = apiKeyOf(request.headers.authorization ?? "");
+    if (!key) throw app.httpErrors.unauthorized("Missing API key: send Authorization: Bearer <project API key> (or Basic, with the key as the password)");
     const digest = hashApiKey(key, opts.apiKeyHashSecret);
     let projectId = known.get(digest);
     if (projectId === undefined) {

@@ -19,6 +19,8 @@ declare module "fastify" {
 
 /** Temporal refuses payloads over 2 MB: an item (alone in its batch) stays well under that. */
 export const DEFAULT_MAX_ITEM_BYTES = 1_500_000;
+/** OTLP exporters batch up to 512 spans, often with whole prompts: more room than one JSON request. */
+export const DEFAULT_MAX_OTLP_BODY_BYTES = 8 * 1024 * 1024;
 
 /** The process-wide services routes use, owned (and closed) by whoever opened them (resources.ts). */
 export interface AppContext {
@@ -26,7 +28,7 @@ export interface AppContext {
   handoff?: Handoff;
   notifier?: Notifier;
   allowPrivateUrls?: boolean;
-  ingestLimits?: IngestLimits;
+  ingestLimits?: Partial<IngestLimits>;
   secretBox?: SecretBox;
 }
 
@@ -36,7 +38,7 @@ async function context(app: FastifyInstance, opts: AppContext) {
   if (opts.notifier) app.decorate("notifier", opts.notifier);
   if (opts.secretBox) app.decorate("secretBox", opts.secretBox);
   app.decorate("allowPrivateUrls", opts.allowPrivateUrls ?? false);
-  app.decorate("ingestLimits", opts.ingestLimits ?? { maxItemBytes: DEFAULT_MAX_ITEM_BYTES });
+  app.decorate("ingestLimits", { maxItemBytes: DEFAULT_MAX_ITEM_BYTES, maxOtlpBodyBytes: DEFAULT_MAX_OTLP_BODY_BYTES, ...opts.ingestLimits });
 }
 
 export default fp(context, { name: "context" });

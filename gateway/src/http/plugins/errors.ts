@@ -3,6 +3,7 @@ import type { FastifyError, FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
 import { isDatabaseUnavailable } from "@cognobserve/shared/db";
 import { HandoffUnavailableError } from "../../handoff/index.js";
+import { mediaType, PROTOBUF_TYPES } from "../routes/otlp.js";
 
 export const RETRY_AFTER_SECONDS = 5;
 
@@ -22,9 +23,12 @@ async function errors(app: FastifyInstance, opts: { maxBodyBytes: number }) {
       reply.header("retry-after", String(RETRY_AFTER_SECONDS));
       request.log.warn({ err: error }, message);
     } else if (error.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
-      message = `Request body is larger than the limit of ${opts.maxBodyBytes} bytes`;
+      // Protobuf (OTLP) bodies have a limit of their own, set on their parser.
+      const protobuf = PROTOBUF_TYPES.includes(mediaType(request));
+      const limit = protobuf ? request.server.ingestLimits.maxOtlpBodyBytes : (request.routeOptions.bodyLimit ?? opts.maxBodyBytes);
+      message = `Request body is larger than the limit of ${limit} bytes${request.headers["content-encoding"] ? " (once decompressed)" : ""}`;
     } else if (error.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE") {
-      message = `Content-Type must be application/json (got ${request.headers["content-type"] ?? "none"})`;
+      message = `Content-Type must be application/json, or application/x-protobuf for an OTLP export (got ${request.headers["content-type"] ?? "none"})`;
     } else if (status >= 500) {
       request.log.error({ err: error }, "request failed");
       message = "Internal Server Error";

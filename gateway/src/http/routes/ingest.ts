@@ -20,11 +20,13 @@ export interface IngestKind<Body extends { id?: string; projectId?: string }> {
 export interface IngestLimits {
   /** Largest serialized item the handoff takes (Temporal's payload limit, with room to spare). */
   maxItemBytes: number;
+  /** Largest OTLP export body, after decompression (exporters send up to 512 spans at once). */
+  maxOtlpBodyBytes: number;
 }
 
-type Outcome = { status: 202; id: string; workflowId: string } | { status: 400 | 403 | 413 | 422 | 503; message: string };
+export type Outcome = { status: 202; id: string; workflowId: string } | { status: 400 | 403 | 413 | 422 | 503; message: string };
 
-async function acceptItem<B extends { id?: string; projectId?: string }>(
+export async function acceptItem<B extends { id?: string; projectId?: string }>(
   kind: IngestKind<B>,
   limits: IngestLimits,
   item: unknown,
@@ -60,7 +62,7 @@ async function acceptItem<B extends { id?: string; projectId?: string }>(
   }
 }
 
-function sendError(reply: FastifyReply, status: number, message: string, retryAfterSecs = RETRY_AFTER_SECONDS) {
+export function sendError(reply: FastifyReply, status: number, message: string, retryAfterSecs = RETRY_AFTER_SECONDS) {
   if (status === 503 || status === 429) reply.header("retry-after", String(retryAfterSecs));
   return reply.code(status).send({ statusCode: status, error: STATUS_CODES[status], message });
 }

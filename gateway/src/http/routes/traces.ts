@@ -5,20 +5,27 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { getTrace, listTraces } from "../../db/traces.js";
 import { encodeCursor } from "../../lib/cursor.js";
 import { ingest, type IngestKind } from "./ingest.js";
+import { acceptProtobuf, ingestOtlp, otlpEncoding } from "./otlp.js";
 import { FilterText, IdParams, Page, parseCursor, TimeRange } from "./schemas.js";
 
 const traceBody = createValidator(TraceBody);
 
+/** Traces as SDKs send them, checked by the shared schema and rules; OTLP exports are mapped to these. */
+export const traceKind: IngestKind<TraceBody> = {
+  parse: traceBody.validate,
+  ruleProblem: traceBodyProblem,
+  toItem: (body, projectId) => ({ type: "trace", input: { ...body, projectId, spans: body.spans ?? [] } }),
+};
+
 export default async function traceRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
-  const traces: IngestKind<TraceBody> = {
-    parse: traceBody.validate,
-    ruleProblem: traceBodyProblem,
-    toItem: (body, projectId) => ({ type: "trace", input: { ...body, projectId, spans: body.spans ?? [] } }),
-  };
-
-  app.post("/traces", (request, reply) => ingest(traces, app.ingestLimits, request, reply));
+  // The same path takes OpenTelemetry's OTLP/HTTP exports (protobuf, or JSON with resourceSpans).
+  acceptProtobuf(app, app.ingestLimits);
+  app.post("/traces", (request, reply) => {
+    const otlp = otlpEncoding(request);
+    return otlp ? ingestOtlp(traceKind, app.ingestLimits, request, reply, otlp) : ingest(traceKind, app.ingestLimits, request, reply);
+  });
 
   app.get("/traces/:id", { schema: { params: IdParams } }, async (request) => {
     const trace = await getTrace(app.db, request.projectId, request.params.id);
