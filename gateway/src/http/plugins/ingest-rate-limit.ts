@@ -68,9 +68,12 @@ async function ingestRateLimit(app: FastifyInstance, opts: IngestRateOptions) {
     opts.burst > 0 ? new BurstyRateLimiter(perSecond, counter("ingest-burst", opts.burst, BURST_REFILL_SECS, opts, redis)) : perSecond;
   const rule = `${opts.perSec} items per second` + (opts.burst > 0 ? ` plus a reserve of ${opts.burst} items every ${BURST_REFILL_SECS} s` : "");
 
+  // A request larger than either allowance could never pass, and its client would retry it for
+  // ever (an OTLP export holds up to 512 traces): it takes a whole allowance instead.
+  const largest = Math.max(opts.perSec, opts.burst);
   app.decorate("takeIngestAllowance", async (projectId: string, items: number) => {
     try {
-      await limiter.consume(projectId, items);
+      await limiter.consume(projectId, Math.min(items, largest));
       return undefined;
     } catch (error) {
       if (!(error instanceof RateLimiterRes)) {
