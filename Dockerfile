@@ -10,7 +10,7 @@ RUN npm ci --no-audit --no-fund
 COPY shared shared
 COPY gateway gateway
 COPY worker worker
-COPY scripts/bundle-workflows.mjs scripts/
+COPY scripts/bundle-workflows.mjs scripts/link-cli.mjs scripts/
 # TypeScript, then the worker's workflow bundle (so workers start without webpack).
 RUN npm run build && npm prune --omit=dev
 

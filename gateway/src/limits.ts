@@ -1,4 +1,5 @@
 import { loadGatewayConfig, type GatewayConfig } from "./config.js";
+import { KNOWN_KEY_TTL_MS, UNKNOWN_KEY_TTL_MS } from "./http/plugins/auth-ttl.js";
 
 /** Per-project ingest rate, counted in items (each item of a JSON array counts). */
 export interface IngestRateOptions {
@@ -27,10 +28,17 @@ export interface HttpTimeouts {
   keepAliveTimeoutMs: number;
 }
 
+/** How long API key lookups are reused: a revoked key works until its entry expires. */
+export interface AuthCacheTtls {
+  knownKeyTtlMs: number;
+  unknownKeyTtlMs: number;
+}
+
 export interface GatewayLimits {
   ingestRate: IngestRateOptions;
   quotas: Quotas;
   http: HttpTimeouts;
+  authCache: AuthCacheTtls;
 }
 
 export function limitsFromConfig(config: GatewayConfig): GatewayLimits {
@@ -51,6 +59,8 @@ export function limitsFromConfig(config: GatewayConfig): GatewayLimits {
       maxModelPrices: config.MAX_MODEL_PRICES_PER_PROJECT,
     },
     http: { requestTimeoutMs: config.REQUEST_TIMEOUT_MS, keepAliveTimeoutMs: config.KEEP_ALIVE_TIMEOUT_MS },
+    // Constants, not configuration: tests shorten them.
+    authCache: { knownKeyTtlMs: KNOWN_KEY_TTL_MS, unknownKeyTtlMs: UNKNOWN_KEY_TTL_MS },
   };
 }
 

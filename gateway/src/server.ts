@@ -15,12 +15,13 @@ if (applied.length > 0) logger.info({ migrations: applied }, "database migrated"
 
 const db = connectGatewayDb(config);
 if (config.INIT_PROJECT_ID) {
-  await ensureProject(
+  const { keyRevoked } = await ensureProject(
     db,
     { id: config.INIT_PROJECT_ID, name: config.INIT_PROJECT_NAME ?? config.INIT_PROJECT_ID },
     config.API_KEY_HASH_SECRET,
     config.INIT_PROJECT_API_KEY,
   );
+  if (keyRevoked) logger.warn("INIT_PROJECT_API_KEY was revoked and stays so: unset it or set a new key");
 }
 
 const gateway = await openGateway({

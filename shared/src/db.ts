@@ -30,6 +30,10 @@ export interface ApiKeysTable {
   key_hash: string;
   key_prefix: string;
   hash_scheme: ApiKeyHashScheme;
+  /** An operator's label for the key. */
+  name: string | null;
+  /** Set once the key is revoked: it no longer authenticates. */
+  revoked_at: Timestamp | null;
   created_at: CreatedAt;
 }
 

@@ -32,6 +32,12 @@ export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
   return results.filter((r) => r.status === "Success").map((r) => r.migrationName);
 }
 
+/** Migrations of this release the database has not had yet (none: it is up to date). Reads only. */
+export async function pendingMigrations(db: Kysely<any>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  return (await migrator.getMigrations()).filter((m) => !m.executedAt).map((m) => m.name);
+}
+
 /** Never readable by the worker's role: API key digests, and channels' signing secrets. */
 const HIDDEN_TABLES = ["api_keys"];
 const HIDDEN_COLUMNS: Record<string, string[]> = { channels: ["secret"] };

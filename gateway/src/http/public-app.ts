@@ -52,7 +52,7 @@ export async function publicApp(app: FastifyInstance, opts: PublicAppOptions) {
   await app.register(contentEncoding);
   await app.register(validation);
   await app.register(context, opts);
-  await app.register(auth, { apiKeyHashSecret: opts.apiKeyHashSecret });
+  await app.register(auth, { apiKeyHashSecret: opts.apiKeyHashSecret, ...(opts.limits ?? DEFAULT_LIMITS).authCache });
   await app.register(ingestRateLimit, (opts.limits ?? DEFAULT_LIMITS).ingestRate);
   await app.register(quotas, (opts.limits ?? DEFAULT_LIMITS).quotas);
   await app.register(healthRoutes);

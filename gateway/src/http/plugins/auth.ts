@@ -3,6 +3,7 @@ import fp from "fastify-plugin";
 import { LRUCache } from "lru-cache";
 import { findProjectIdByApiKey } from "../../db/projects.js";
 import { hashApiKey } from "../../lib/secrets.js";
+import { KNOWN_KEY_TTL_MS, UNKNOWN_KEY_TTL_MS } from "./auth-ttl.js";
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -13,10 +14,6 @@ declare module "fastify" {
   }
 }
 
-/** A deleted key stops working within this (plus UNKNOWN_KEY_TTL_MS). */
-export const KNOWN_KEY_TTL_MS = 60_000;
-/** How long a lookup's answer, "no such key" above all, is reused. */
-export const UNKNOWN_KEY_TTL_MS = 5_000;
 /** Entries in each of the two caches below. */
 export const KEY_CACHE_MAX = 10_000;
 /** lru-cache stores no undefined: the lookup cache marks an unknown key with an empty project id. */
@@ -27,6 +24,9 @@ export interface AuthOptions {
   apiKeyHashSecret: string;
   /** The project of a key (tests count calls); findProjectIdByApiKey by default. */
   findProjectId?: (apiKey: string) => Promise<string | undefined>;
+  /** KNOWN_KEY_TTL_MS and UNKNOWN_KEY_TTL_MS by default (tests shorten them). */
+  knownKeyTtlMs?: number;
+  unknownKeyTtlMs?: number;
 }
 
 /**
@@ -46,7 +46,7 @@ export function apiKeyOf(header: string): string | undefined {
 
 /**
  * API keys → project. Lookups go by keyed digest (never by the key itself) and are
- * cached, so steady traffic costs no query; a deleted key stops working within a minute.
+ * cached, so steady traffic costs no query; a revoked key stops working within REVOCATION_DELAY_MS.
  *
  * Two bounded LRU caches by digest: `known` holds only keys that were found, so a flood of
  * random keys cannot evict real ones; `lookups` answers every miss, reuses each answer for a
@@ -55,10 +55,10 @@ export function apiKeyOf(header: string): string | undefined {
  */
 async function auth(app: FastifyInstance, opts: AuthOptions) {
   const findProjectId = opts.findProjectId ?? ((apiKey: string) => findProjectIdByApiKey(app.db, apiKey, opts.apiKeyHashSecret));
-  const known = new LRUCache<string, string>({ max: KEY_CACHE_MAX, ttl: KNOWN_KEY_TTL_MS });
+  const known = new LRUCache<string, string>({ max: KEY_CACHE_MAX, ttl: opts.knownKeyTtlMs ?? KNOWN_KEY_TTL_MS });
   const lookups = new LRUCache<string, string, string>({
     max: KEY_CACHE_MAX,
-    ttl: UNKNOWN_KEY_TTL_MS,
+    ttl: opts.unknownKeyTtlMs ?? UNKNOWN_KEY_TTL_MS,
     fetchMethod: async (_digest, _stale, { context: apiKey }) => (await findProjectId(apiKey)) ?? UNKNOWN,
   });
 
