@@ -11,15 +11,17 @@ t.test("a receipt goes from pending to stored, and names the item the database r
   const receipt = async (workflowId: string) => (await (await stack.api(`/v1/ingestions/${workflowId}`)).json()) as Receipt;
 
   const trace = sampleTrace();
-  const { workflowId } = (await (await stack.api("/v1/traces", { method: "POST", body: trace })).json()) as { workflowId: string };
-  t.same(await receipt(workflowId), { workflowId, status: "running", items: [{ id: trace.id, type: "trace", state: "pending" }] }, "no worker yet: pending");
+  const posted = await stack.api("/v1/traces", { method: "POST", body: trace });
+  const { workflowId } = (await posted.json()) as { workflowId: string };
+  const requestId = posted.headers.get("x-request-id");
+  t.same(await receipt(workflowId), { workflowId, status: "running", items: [{ id: trace.id, type: "trace", state: "pending", requestId }] }, "no worker yet: pending");
 
   await stack.startWorker();
   const done = await waitFor(async () => {
     const current = await receipt(workflowId);
     return current.status === "completed" ? current : undefined;
   }, 20_000, "the batch to complete");
-  t.same(done.items, [{ id: trace.id, type: "trace", state: "stored" }]);
+  t.same(done.items, [{ id: trace.id, type: "trace", state: "stored", requestId }]);
 
   // A real refusal: a constraint this test adds to its own database.
   await sql`alter table traces add constraint refuse_test check (name <> 'refuse-me')`.execute(stack.database.db);

@@ -45,7 +45,11 @@ t.test("SDK → gateway → Temporal → worker → PostgreSQL, and back out", a
   const description = await handle.describe();
   t.equal(description.status.name, "COMPLETED", "the workflow is visible and completed in Temporal");
   t.equal(description.taskQueue, taskQueue);
-  t.same((await (await api(`/v1/ingestions/${workflowId}`)).json()) as unknown, { workflowId, status: "completed", items: [{ id: trace.id, type: "trace", state: "stored" }] });
+  t.same((await (await api(`/v1/ingestions/${workflowId}`)).json()) as unknown, {
+    workflowId,
+    status: "completed",
+    items: [{ id: trace.id, type: "trace", state: "stored", requestId: accepted.headers.get("x-request-id") }],
+  });
 
   t.test("the daily cost summary counts the trace", async (t) => {
     const daily = await waitFor(async () => {

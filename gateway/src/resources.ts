@@ -6,6 +6,7 @@ import type { Handoff } from "./handoff/index.js";
 import { buildInternalServer } from "./http/internal-app.js";
 import { buildPublicServer } from "./http/public-app.js";
 import { DEFAULT_LIMITS, type GatewayLimits } from "./limits.js";
+import { createGatewayMetrics, type GatewayMetrics } from "./metrics.js";
 import { createSecretBox, type SecretBox } from "./lib/secret-box.js";
 
 export interface GatewayServices {
@@ -14,6 +15,8 @@ export interface GatewayServices {
   notifier: Notifier;
   allowPrivateUrls: boolean;
   secretBox: SecretBox;
+  /** What both servers (and the handoff given the same object) record; scraped on the metrics listener. */
+  metrics: GatewayMetrics;
 }
 
 export interface Gateway extends GatewayServices {
@@ -39,6 +42,8 @@ export interface GatewayOptions {
   /** Ingest rate, quotas, timeouts: limitsFromConfig(config); DEFAULT_LIMITS for what is left out. */
   limits?: Partial<GatewayLimits>;
   logger?: FastifyBaseLogger;
+  /** A registry of its own when left out. */
+  metrics?: GatewayMetrics;
 }
 
 /**
@@ -50,21 +55,23 @@ export async function openGateway(options: GatewayOptions): Promise<Gateway> {
   const notifier = createNotifier({ allowPrivateUrls });
   const secretBox = createSecretBox(options.secretsEncryptionKey);
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const metrics = options.metrics ?? createGatewayMetrics();
   const ingestLimits = {
     ...(options.maxItemBytes !== undefined && { maxItemBytes: options.maxItemBytes }),
     ...(options.maxOtlpBodyBytes !== undefined && { maxOtlpBodyBytes: options.maxOtlpBodyBytes }),
   };
   const publicServer = await buildPublicServer(
-    { db, handoff, notifier, allowPrivateUrls, maxBodyBytes, apiKeyHashSecret: options.apiKeyHashSecret, secretBox, limits, ingestLimits },
+    { db, handoff, notifier, allowPrivateUrls, maxBodyBytes, apiKeyHashSecret: options.apiKeyHashSecret, secretBox, limits, ingestLimits, metrics },
     logger,
   );
-  const internalServer = await buildInternalServer({ db, secret: options.secret, maxBodyBytes, secretBox, timeouts: limits.http }, logger?.child({ api: "internal" }));
+  const internalServer = await buildInternalServer({ db, secret: options.secret, maxBodyBytes, secretBox, timeouts: limits.http, metrics }, logger?.child({ api: "internal" }));
   return {
     db,
     handoff,
     notifier,
     allowPrivateUrls,
     secretBox,
+    metrics,
     publicServer,
     internalServer,
     async close() {

@@ -1,10 +1,13 @@
+import { startMetricsServer } from "@cognobserve/shared/metrics-server";
 import pino from "pino";
+import { Registry } from "prom-client";
 import { configOrExit } from "./config.js";
 import { sealClearChannelSecrets } from "./db/channels.js";
 import { ensureProject } from "./db/projects.js";
 import { prepareDatabase } from "./db/setup.js";
 import { createHandoff } from "./handoff/index.js";
 import { limitsFromConfig } from "./limits.js";
+import { collectProcessMetrics, createGatewayMetrics } from "./metrics.js";
 import { connectGatewayDb, openGateway } from "./resources.js";
 
 const config = configOrExit();
@@ -24,9 +27,13 @@ if (config.INIT_PROJECT_ID) {
   if (keyRevoked) logger.warn("INIT_PROJECT_API_KEY was revoked and stays so: unset it or set a new key");
 }
 
+const registry = new Registry();
+collectProcessMetrics(registry);
+const metrics = createGatewayMetrics(registry);
+
 const gateway = await openGateway({
   db,
-  handoff: createHandoff(config, logger),
+  handoff: createHandoff(config, logger, metrics),
   secret: config.INTERNAL_API_SECRET,
   apiKeyHashSecret: config.API_KEY_HASH_SECRET,
   secretsEncryptionKey: config.SECRETS_ENCRYPTION_KEY,
@@ -36,14 +43,22 @@ const gateway = await openGateway({
   maxOtlpBodyBytes: config.OTLP_MAX_BODY_BYTES,
   limits: limitsFromConfig(config),
   logger,
+  metrics,
 });
 // Channel secrets stored in clear by an earlier release are encrypted here, before any use.
 const sealed = await sealClearChannelSecrets(db, gateway.secretBox);
 if (sealed > 0) logger.info({ channels: sealed }, "channel secrets encrypted at rest");
 
 await gateway.internalServer.listen({ host: config.INTERNAL_HOST, port: config.INTERNAL_PORT });
+// Metrics on a listener of their own, never on the public port.
+const metricsServer = await startMetricsServer({
+  host: config.METRICS_HOST,
+  port: config.GATEWAY_METRICS_PORT,
+  scrape: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),
+  onError: (error) => logger.warn({ err: error }, "metrics not collected"),
+});
 await gateway.publicServer.listen({ host: config.GATEWAY_HOST, port: config.GATEWAY_PORT });
-logger.info({ mode: gateway.handoff.name }, "gateway ready");
+logger.info({ mode: gateway.handoff.name, metricsPort: metricsServer?.port ?? null }, "gateway ready");
 
 let stopping = false;
 async function shutdown(signal: string) {
@@ -51,6 +66,7 @@ async function shutdown(signal: string) {
   stopping = true;
   logger.info({ signal }, "shutting down");
   await gateway.close();
+  await metricsServer?.close();
   logger.info("stopped");
   process.exit(0);
 }

@@ -1,7 +1,8 @@
 import t from "tap";
 import { sampleScore, sampleTrace } from "../../test/support/samples.js";
 import { Client, Connection } from "@temporalio/client";
-import { projectIdSearchAttribute } from "@cognobserve/shared/workflows";
+import type { IngestBatchInput } from "@cognobserve/shared";
+import { batchSummary, projectIdSearchAttribute } from "@cognobserve/shared/workflows";
 import { DEAD_TEMPORAL_ADDRESS, TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE } from "../../test/support/temporal.js";
 import { gatewayFixture, MAX_BODY_BYTES, MAX_ITEM_BYTES } from "./fixture.js";
 
@@ -25,7 +26,41 @@ t.test("POST /v1/traces", async (t) => {
     const described = await temporal.workflow.getHandle(response.json().workflowId).describe();
     t.equal(described.type, "ingestBatchWorkflow");
     t.equal(described.typedSearchAttributes.get(projectIdSearchAttribute), project.id, "the batch carries its project");
-    t.same(described.memo, { projectId: project.id, items: [{ id: trace.id, type: "trace" }] });
+    const requestId = response.headers["x-request-id"];
+    t.same(described.memo, { projectId: project.id, items: [{ id: trace.id, type: "trace", requestId }], requestIds: [requestId] });
+    t.equal(await described.staticSummary(), "chat-completion · 2 spans · gpt-4o", "the Temporal UI's summary of a one-trace batch");
+  });
+
+  t.test("X-Request-Id: the client's when valid, echoed and carried into the batch's memo", async (t) => {
+    const trace = sampleTrace();
+    const response = await post(trace, { ...auth(), "x-request-id": "client.req_1:a-B" });
+    t.equal(response.statusCode, 202);
+    t.equal(response.headers["x-request-id"], "client.req_1:a-B");
+    const described = await temporal.workflow.getHandle(response.json().workflowId).describe();
+    t.match(described.memo, { items: [{ id: trace.id, requestId: "client.req_1:a-B" }], requestIds: ["client.req_1:a-B"] });
+  });
+
+  t.test("X-Request-Id: a new UUID when absent or invalid", async (t) => {
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+    const absent = await post(sampleTrace());
+    t.match(absent.headers["x-request-id"], uuid);
+    for (const invalid of ["has space", "x".repeat(129), "semi;colon", "ünï"]) {
+      const response = await post(sampleTrace(), { ...auth(), "x-request-id": invalid });
+      t.equal(response.statusCode, 202);
+      t.match(response.headers["x-request-id"], uuid, JSON.stringify(invalid));
+    }
+    t.equal((await post(sampleTrace(), { ...auth(), "x-request-id": "x".repeat(128) })).headers["x-request-id"], "x".repeat(128), "128 characters are fine");
+  });
+
+  t.test("X-Request-Id on errors and 404s too", async (t) => {
+    const headers = { "x-request-id": "err-1" };
+    t.equal((await post(sampleTrace(), headers)).headers["x-request-id"], "err-1", "401");
+    t.equal((await post({ name: "no timestamp" }, { ...auth(), ...headers })).headers["x-request-id"], "err-1", "400");
+    const missing = await app.inject({ method: "GET", url: "/no/such/route", headers });
+    t.equal(missing.statusCode, 404);
+    t.equal(missing.headers["x-request-id"], "err-1");
+    const generated = await app.inject({ method: "GET", url: "/no/such/route" });
+    t.match(generated.headers["x-request-id"], /^[0-9a-f-]{36}$/);
   });
 
   t.test("items sent at the same time share a batch workflow", async (t) => {
@@ -146,6 +181,9 @@ t.test("POST /v1/traces", async (t) => {
     const results = response.json().results as Array<{ status: number; workflowId: string }>;
     t.same([...new Set(results.map((r) => r.status))], [202]);
     t.equal(new Set(results.map((r) => r.workflowId)).size, 1);
+    const described = await temporal.workflow.getHandle(results[0]!.workflowId).describe();
+    t.equal(await described.staticSummary(), "100 traces");
+    t.same((described.memo as { requestIds: string[] }).requestIds, [response.headers["x-request-id"]], "one request, named once");
   });
 });
 
@@ -198,4 +236,22 @@ t.test("503 with Retry-After when Temporal is unreachable", async (t) => {
   const ready = await app.inject({ method: "GET", url: "/health/ready" });
   t.equal(ready.statusCode, 503);
   t.same(ready.json(), { status: "unavailable", checks: { database: "ok", temporal: "unavailable" } });
+});
+
+t.test("the batch summary the Temporal UI shows", async (t) => {
+  const input = (traces: number, scores: number) => ({
+    projectId: "p",
+    traces: Array.from({ length: traces }, () => ({ ...sampleTrace(), projectId: "p" })) as IngestBatchInput["traces"],
+    scores: Array.from({ length: scores }, () => ({ ...sampleScore(), projectId: "p" })) as IngestBatchInput["scores"],
+  });
+  t.equal(batchSummary(input(12, 3)), "12 traces, 3 scores");
+  t.equal(batchSummary(input(0, 1)), "1 score");
+  t.equal(batchSummary(input(2, 0)), "2 traces");
+  const one = input(1, 0);
+  one.traces[0]!.spans = [];
+  t.equal(batchSummary(one), "chat-completion · 0 spans");
+  one.traces[0]!.name = `a\nvery ${"long ".repeat(100)}name`;
+  const long = batchSummary(one);
+  t.equal(long.length, 200);
+  t.notMatch(long, /\n/, "one line");
 });

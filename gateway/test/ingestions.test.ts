@@ -11,7 +11,7 @@ t.test("GET /v1/ingestions/:workflowId", async (t) => {
     app.inject({ method: "GET", url: `/v1/ingestions/${encodeURIComponent(workflowId)}`, headers: auth(key) });
 
   const traces = [sampleTrace(), sampleTrace()];
-  const answer = await app.inject({ method: "POST", url: "/v1/traces", headers: auth(), payload: traces });
+  const answer = await app.inject({ method: "POST", url: "/v1/traces", headers: { ...auth(), "x-request-id": "receipt-request" }, payload: traces });
   const results = answer.json().results as Array<{ workflowId: string }>;
   const { workflowId } = results[0]!;
   t.equal(results[1]!.workflowId, workflowId, "the items of one request share a batch");
@@ -22,14 +22,15 @@ t.test("GET /v1/ingestions/:workflowId", async (t) => {
     t.same(response.json(), {
       workflowId,
       status: "running",
-      items: traces.map((trace) => ({ id: trace.id, type: "trace", state: "pending" })),
+      items: traces.map((trace) => ({ id: trace.id, type: "trace", state: "pending", requestId: "receipt-request" })),
     });
   });
 
   t.test("a score's receipt", async (t) => {
     const score = sampleScore();
-    const accepted = (await app.inject({ method: "POST", url: "/v1/scores", headers: auth(), payload: score })).json();
-    t.same((await get(accepted.workflowId)).json().items, [{ id: score.id, type: "score", state: "pending" }]);
+    const response = await app.inject({ method: "POST", url: "/v1/scores", headers: auth(), payload: score });
+    const requestId = response.headers["x-request-id"];
+    t.same((await get(response.json().workflowId)).json().items, [{ id: score.id, type: "score", state: "pending", requestId }]);
   });
 
   t.test("404 for another project's batch, an unknown batch and an id that is not a batch", async (t) => {

@@ -38,6 +38,8 @@ const common = {
   ),
   /** Alert notifications to loopback and private networks are refused unless this is true. */
   NOTIFICATIONS_ALLOW_PRIVATE_URLS: Flag(false),
+  /** Interface of the Prometheus metrics listener (GATEWAY_METRICS_PORT, WORKER_METRICS_PORT): loopback unless told otherwise. */
+  METRICS_HOST: Type.String({ minLength: 1, default: "127.0.0.1" }),
 };
 
 export const GatewayEnv = Type.Object({
@@ -48,6 +50,8 @@ export const GatewayEnv = Type.Object({
   GATEWAY_PORT: Port(8080),
   INTERNAL_HOST: Type.String({ default: "127.0.0.1" }),
   INTERNAL_PORT: Port(8081),
+  /** GET /metrics (Prometheus) on METRICS_HOST at this port, never on the public one (0: off). */
+  GATEWAY_METRICS_PORT: Port(9464),
   MAX_BODY_BYTES: Type.Integer({ minimum: 1024, maximum: 100 * 1024 * 1024, default: 1_048_576 }),
   DISPATCH_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 5000 }),
   /** How long an accepted item waits for others to share its batch workflow (Temporal mode). */
@@ -101,6 +105,8 @@ export const WorkerEnv = Type.Object({
   WORKER_PREBUILT_BUNDLE: Flag(true),
   /** GET /health on this port (0: no health server). */
   WORKER_HEALTH_PORT: Port(0),
+  /** GET /metrics (Prometheus, the Temporal SDK's metrics included) on METRICS_HOST at this port (0: off). */
+  WORKER_METRICS_PORT: Port(9465),
   /** Legacy Redis path: items each worker processes at once, per queue. */
   WORKER_QUEUE_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 256, default: 8 }),
   /** Legacy Redis path: tries at an item failing neither permanently nor for an outage, before the dead-letter list. */

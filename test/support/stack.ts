@@ -6,9 +6,13 @@ import { TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, uniqueTaskQueue } from "./tempora
 
 export const API_KEY = "co_e2e_test_key_0123456789";
 
+/** A started gateway or worker, with the address of its metrics listener. */
+export type StackProcess = RunningProcess & { metricsUrl: string };
+
 /**
  * The built gateway and worker as processes, on a database, task queue and Redis key prefix of
- * their own. `withWorker: false` leaves the worker to the test (startWorker).
+ * their own; each process gets a metrics port of its own. `withWorker: false` leaves the worker
+ * to the test (startWorker).
  */
 export async function startStack(
   t: Test,
@@ -51,13 +55,26 @@ export async function startStack(
     await Promise.all(processes.map((p) => p.stop()));
     await deleteRedisKeys(env.REDIS_KEY_PREFIX);
   });
-  const start = async (script: string, ready: RegExp, overrides: Record<string, string>) => {
-    const running = await startProcess(script, { ...env, ...overrides }, ready);
-    processes.push(running);
-    return running;
+  // A port freePort() gives is free only until taken: one the stack already handed out (e.g. the
+  // internal port, free while its gateway restarts) is never given again.
+  const handedOut = new Set([publicPort, internalPort]);
+  const metricsPort = async (): Promise<number> => {
+    for (;;) {
+      const port = await freePort();
+      if (handedOut.has(port)) continue;
+      handedOut.add(port);
+      return port;
+    }
   };
-  const startGateway = (overrides: Record<string, string> = {}) => start("gateway/dist/server.js", /gateway ready/, overrides);
-  const startWorker = (overrides: Record<string, string> = {}) => start("worker/dist/index.js", /ready: (polling|consuming)/, overrides);
+  const start = async (script: string, ready: RegExp, metricsPortVariable: string, overrides: Record<string, string>): Promise<StackProcess> => {
+    const processEnv: Record<string, string> = { ...env, [metricsPortVariable]: String(await metricsPort()), ...overrides };
+    const running = await startProcess(script, processEnv, ready);
+    processes.push(running);
+    return Object.assign(running, { metricsUrl: `http://127.0.0.1:${processEnv[metricsPortVariable]}/metrics` });
+  };
+  const startGateway = (overrides: Record<string, string> = {}) => start("gateway/dist/server.js", /gateway ready/, "GATEWAY_METRICS_PORT", overrides);
+  const startWorker = (overrides: Record<string, string> = {}) =>
+    start("worker/dist/index.js", /ready: (polling|consuming)/, "WORKER_METRICS_PORT", overrides);
   const gateway = await startGateway();
   const worker = withWorker ? await startWorker() : undefined;
 

@@ -12,12 +12,26 @@ export interface BatcherOptions<I> {
   maxInFlight: number;
   /** Hands one batch on (starts its workflow); resolves with the id every item of it is answered with. */
   flush(key: string, items: I[]): Promise<string>;
+  /** Told of every flush once it has settled (metrics). */
+  onFlushed?(batch: FlushedBatch): void;
+}
+
+export interface FlushedBatch {
+  items: number;
+  bytes: number;
+  /** From the batch's first item to the start of its flush. */
+  waitSeconds: number;
+  /** How long the flush took. */
+  flushSeconds: number;
+  ok: boolean;
 }
 
 interface OpenBatch<I> {
   items: I[];
   bytes: number;
   waiters: Array<{ resolve(id: string): void; reject(error: unknown): void }>;
+  /** performance.now() at the first item. */
+  openedAt: number;
   /** Set while the batch waits out waitMs; unset while it waits for a running flush to end. */
   timer?: NodeJS.Timeout;
 }
@@ -42,7 +56,7 @@ export class Batcher<I> {
       batch = undefined;
     }
     if (!batch) {
-      batch = { items: [], bytes: 0, waiters: [] };
+      batch = { items: [], bytes: 0, waiters: [], openedAt: performance.now() };
       this.open.set(key, batch);
       if (this.runningFor(key) < this.options.maxInFlight) batch.timer = setTimeout(() => this.flushWhenFree(key), this.options.waitMs);
     }
@@ -76,11 +90,26 @@ export class Batcher<I> {
     this.open.delete(key);
     clearTimeout(batch.timer);
     this.running.set(key, this.runningFor(key) + 1);
+    const started = performance.now();
+    const settled = (ok: boolean) =>
+      this.options.onFlushed?.({
+        items: batch.items.length,
+        bytes: batch.bytes,
+        waitSeconds: (started - batch.openedAt) / 1000,
+        flushSeconds: (performance.now() - started) / 1000,
+        ok,
+      });
     const done = this.options
       .flush(key, batch.items)
       .then(
-        (id) => batch.waiters.forEach((w) => w.resolve(id)),
-        (error: unknown) => batch.waiters.forEach((w) => w.reject(error)),
+        (id) => {
+          settled(true);
+          batch.waiters.forEach((w) => w.resolve(id));
+        },
+        (error: unknown) => {
+          settled(false);
+          batch.waiters.forEach((w) => w.reject(error));
+        },
       )
       .finally(() => {
         const left = this.runningFor(key) - 1;

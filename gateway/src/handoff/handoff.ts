@@ -1,7 +1,7 @@
 import type { AlertWorkflowInput, IngestionReceipt, ScoreWorkflowInput, TraceWorkflowInput } from "@cognobserve/shared";
 
-/** One accepted item, as it is handed on. */
-export type IngestItem = { type: "trace"; input: TraceWorkflowInput } | { type: "score"; input: ScoreWorkflowInput };
+/** One accepted item, as it is handed on; `requestId`: the request that brought it (receipts, memos). */
+export type IngestItem = ({ type: "trace"; input: TraceWorkflowInput } | { type: "score"; input: ScoreWorkflowInput }) & { requestId?: string };
 
 export interface Accepted {
   /** The workflow (the batch) that holds the item; its receipt is GET /v1/ingestions/:workflowId. */

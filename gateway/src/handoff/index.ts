@@ -1,4 +1,5 @@
 import type { GatewayConfig } from "../config.js";
+import type { GatewayMetrics } from "../metrics.js";
 import type { Handoff } from "./handoff.js";
 import { createRedisHandoff } from "./redis.js";
 import { createTemporalHandoff, type TemporalHandoffOptions } from "./temporal.js";
@@ -7,7 +8,7 @@ export { HandoffUnavailableError, ReceiptsUnsupportedError, type Accepted, type 
 export { createRedisHandoff } from "./redis.js";
 export { createTemporalHandoff, type TemporalHandoffOptions } from "./temporal.js";
 
-export function createHandoff(config: GatewayConfig, log?: TemporalHandoffOptions["log"]): Handoff {
+export function createHandoff(config: GatewayConfig, log?: TemporalHandoffOptions["log"], metrics?: GatewayMetrics): Handoff {
   if (!config.USE_TEMPORAL_WORKFLOWS) {
     return createRedisHandoff({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, timeoutMs: config.DISPATCH_TIMEOUT_MS });
   }
@@ -23,5 +24,6 @@ export function createHandoff(config: GatewayConfig, log?: TemporalHandoffOption
       maxInFlight: config.INGEST_BATCH_MAX_IN_FLIGHT,
     },
     ...(log && { log }),
+    ...(metrics && { metrics }),
   });
 }

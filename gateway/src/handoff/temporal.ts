@@ -10,10 +10,12 @@ import {
   workflowIds,
   type AlertEvaluationWorkflow,
   type BatchMemo,
+  type BatchRequestIds,
   type BatchResult,
   type IngestBatchWorkflow,
 } from "@cognobserve/shared/workflows";
 import { randomUUID } from "node:crypto";
+import { createGatewayMetrics, type GatewayMetrics } from "../metrics.js";
 import { Batcher } from "./batcher.js";
 import { HandoffUnavailableError, type Handoff, type IngestItem } from "./handoff.js";
 
@@ -25,6 +27,8 @@ export interface TemporalHandoffOptions {
   timeoutMs: number;
   batch: { waitMs: number; maxItems: number; maxBytes: number; maxInFlight: number };
   log?: { warn(fields: object, message: string): void };
+  /** Batch and workflow start metrics (a registry of their own when left out). */
+  metrics?: GatewayMetrics;
 }
 
 // gRPC status codes that mean "not now" rather than "never".
@@ -41,11 +45,23 @@ function grpcCode(error: unknown): number | undefined {
   return undefined;
 }
 
+/**
+ * The workflow reports items in the memo's order (its input's traces, then its scores): each
+ * gets the request id the memo holds for it.
+ */
+function withRequestIds(items: ItemReceipt[], memo: BatchMemo): ItemReceipt[] {
+  return items.map((item, index) => {
+    const noted = memo.items[index];
+    return noted?.requestId && noted.id === item.id && noted.type === item.type ? { ...item, requestId: noted.requestId } : item;
+  });
+}
+
 export function createTemporalHandoff(options: TemporalHandoffOptions): Handoff {
   // Lazy: the gateway starts (and answers /health/ready with 503) while Temporal is still down.
   const connection = Connection.lazy({ address: options.address, connectTimeout: options.timeoutMs });
   const client = new Client({ connection, namespace: options.namespace });
   const { taskQueue } = options;
+  const metrics = options.metrics ?? createGatewayMetrics();
   // While the ProjectId search attribute is not registered, batches start without it (and the
   // gateway tries again with it after a minute): a missing attribute must not stop ingest.
   let searchAttributeRetryAt = 0;
@@ -74,14 +90,29 @@ export function createTemporalHandoff(options: TemporalHandoffOptions): Handoff 
     }
   }
 
+  /** A workflow start, timed when it succeeds and counted when it fails. */
+  async function timedStart<T>(workflow: string, start: () => Promise<T>): Promise<T> {
+    const began = performance.now();
+    try {
+      const started = await start();
+      metrics.workflowStart.observe({ workflow }, (performance.now() - began) / 1000);
+      return started;
+    } catch (error) {
+      metrics.workflowStartFailures.inc({ workflow, reason: error instanceof HandoffUnavailableError ? "unavailable" : "error" });
+      throw error;
+    }
+  }
+
   /** One batch → one workflow. */
   async function startBatch(projectId: string, items: IngestItem[]): Promise<string> {
     const input: IngestBatchInput = { projectId, traces: [], scores: [] };
+    const requestIds: BatchRequestIds = { traces: [], scores: [] };
     for (const item of items) {
       if (item.type === "trace") input.traces.push(item.input);
       else input.scores.push(item.input);
+      requestIds[item.type === "trace" ? "traces" : "scores"].push(item.requestId);
     }
-    const { typedSearchAttributes, ...start } = batchStartOptions(input, randomUUID());
+    const { typedSearchAttributes, ...start } = batchStartOptions(input, randomUUID(), requestIds);
     const run = (attributes: boolean) =>
       call(() =>
         client.workflow.start<IngestBatchWorkflow>(WORKFLOW_TYPES.INGEST_BATCH, { taskQueue, ...start, ...(attributes && { typedSearchAttributes }) }),
@@ -98,7 +129,11 @@ export function createTemporalHandoff(options: TemporalHandoffOptions): Handoff 
     return start.workflowId;
   }
 
-  const batcher = new Batcher<IngestItem>({ ...options.batch, flush: startBatch });
+  const batcher = new Batcher<IngestItem>({
+    ...options.batch,
+    flush: (projectId, items) => timedStart(WORKFLOW_TYPES.INGEST_BATCH, () => startBatch(projectId, items)),
+    onFlushed: (batch) => metrics.observeBatch(batch),
+  });
 
   async function receipt(projectId: string, workflowId: string): Promise<IngestionReceipt | undefined> {
     // Project ids may contain "-": the prefix alone does not tell the project, the memo does.
@@ -119,19 +154,19 @@ export function createTemporalHandoff(options: TemporalHandoffOptions): Handoff 
     if (description.status.name === "RUNNING") {
       try {
         const running = await call(() => handle.query(batchReceiptQuery), QUERY_TIMEOUT_MS);
-        return { workflowId, status: "running", items: running.items };
+        return { workflowId, status: "running", items: withRequestIds(running.items, memo) };
       } catch {
         return { workflowId, status: "running", items: every("pending") };
       }
     }
     try {
       const result: BatchResult = await call(() => handle.result());
-      return { workflowId, status: "completed", items: result.items };
+      return { workflowId, status: "completed", items: withRequestIds(result.items, memo) };
     } catch (error) {
       if (!(error instanceof WorkflowFailedError)) throw error;
       const cause = error.cause;
       if (cause instanceof ApplicationFailure && cause.type === ITEMS_FAILED && cause.details?.[0]) {
-        return { workflowId, status: "failed", items: (cause.details[0] as BatchResult).items };
+        return { workflowId, status: "failed", items: withRequestIds((cause.details[0] as BatchResult).items, memo) };
       }
       return { workflowId, status: "failed", items: every("failed", cause?.message ?? error.message) };
     }
@@ -143,14 +178,16 @@ export function createTemporalHandoff(options: TemporalHandoffOptions): Handoff 
     receipt,
     alerts: {
       async trigger(alert: AlertWorkflowInput) {
-        await call(() =>
-          client.workflow.signalWithStart<AlertEvaluationWorkflow, []>(WORKFLOW_TYPES.ALERT_EVALUATION, {
-            taskQueue,
-            workflowId: workflowIds.alert(alert.alertId),
-            args: [alert],
-            signal: triggerEvaluationSignal,
-            signalArgs: [],
-          }),
+        await timedStart(WORKFLOW_TYPES.ALERT_EVALUATION, () =>
+          call(() =>
+            client.workflow.signalWithStart<AlertEvaluationWorkflow, []>(WORKFLOW_TYPES.ALERT_EVALUATION, {
+              taskQueue,
+              workflowId: workflowIds.alert(alert.alertId),
+              args: [alert],
+              signal: triggerEvaluationSignal,
+              signalArgs: [],
+            }),
+          ),
         );
       },
       async stop(alertId: string) {

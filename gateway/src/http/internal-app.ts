@@ -12,9 +12,11 @@ import { upsertScore } from "../db/scores.js";
 import { upsertTrace } from "../db/traces.js";
 import type { SecretBox } from "../lib/secret-box.js";
 import type { HttpTimeouts } from "../limits.js";
+import { createGatewayMetrics, type GatewayMetrics } from "../metrics.js";
 import { secretsEqual } from "../lib/secrets.js";
 import context from "./plugins/context.js";
 import errors from "./plugins/errors.js";
+import metrics from "./plugins/metrics.js";
 import requestLog from "./plugins/request-log.js";
 import validation from "./plugins/validation.js";
 import { serverOptions } from "./public-app.js";
@@ -26,6 +28,8 @@ export interface InternalAppOptions {
   /** Opens channel signing secrets for the worker (notificationTargets). */
   secretBox: SecretBox;
   timeouts?: HttpTimeouts;
+  /** Where request metrics go (a registry of its own when left out). */
+  metrics?: GatewayMetrics;
 }
 
 const FOREIGN_KEY_VIOLATION = "23503";
@@ -38,6 +42,12 @@ type Handlers = { [N in InternalRouteName]: (body: InternalBody<N>) => Promise<I
  * Listens on its own port, never the public one; it makes no outbound calls.
  */
 export async function internalApp(app: FastifyInstance, opts: InternalAppOptions) {
+  await app.register(metrics, {
+    metrics: opts.metrics ?? createGatewayMetrics(),
+    api: "internal",
+    name: "cognobserve_internal_api_request_duration_seconds",
+    help: "Internal API calls (from workers): duration in seconds, by method, route and status code.",
+  });
   await app.register(sensible);
   await app.register(errors, { maxBodyBytes: opts.maxBodyBytes });
   await app.register(requestLog);

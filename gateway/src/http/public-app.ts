@@ -5,13 +5,17 @@ import type { Notifier } from "@cognobserve/shared/notify";
 import type { Handoff } from "../handoff/index.js";
 import type { SecretBox } from "../lib/secret-box.js";
 import { DEFAULT_LIMITS, type GatewayLimits } from "../limits.js";
+import { createGatewayMetrics, type GatewayMetrics } from "../metrics.js";
 import { connectionLimits } from "./connection-limits.js";
+import { openapi } from "./openapi.js";
 import auth from "./plugins/auth.js";
 import contentEncoding from "./plugins/content-encoding.js";
 import context from "./plugins/context.js";
 import errors from "./plugins/errors.js";
 import ingestRateLimit from "./plugins/ingest-rate-limit.js";
+import metrics from "./plugins/metrics.js";
 import quotas from "./plugins/quotas.js";
+import requestId, { requestIdOf } from "./plugins/request-id.js";
 import requestLog from "./plugins/request-log.js";
 import validation from "./plugins/validation.js";
 import alertRoutes from "./routes/alerts.js";
@@ -40,12 +44,22 @@ export interface PublicAppOptions {
   secretBox: SecretBox;
   /** Ingest rate, quotas, timeouts (DEFAULT_LIMITS when left out). */
   limits?: GatewayLimits;
+  /** Where request and ingest metrics go (a registry of its own when left out). */
+  metrics?: GatewayMetrics;
 }
 
 /** The public API as a plugin: SDK ingest, reads, health. */
 export async function publicApp(app: FastifyInstance, opts: PublicAppOptions) {
   // Only JSON is accepted: anything else gets 415 rather than being parsed as a string.
   app.removeContentTypeParser(["text/plain"]);
+  // First, so every route is measured.
+  await app.register(metrics, {
+    metrics: opts.metrics ?? createGatewayMetrics(),
+    api: "public",
+    name: "cognobserve_http_request_duration_seconds",
+    help: "Public API requests: duration in seconds, by method, route and status code.",
+  });
+  await app.register(requestId);
   await app.register(sensible);
   await app.register(errors, { maxBodyBytes: opts.maxBodyBytes });
   await app.register(requestLog);
@@ -55,6 +69,8 @@ export async function publicApp(app: FastifyInstance, opts: PublicAppOptions) {
   await app.register(auth, { apiKeyHashSecret: opts.apiKeyHashSecret, ...(opts.limits ?? DEFAULT_LIMITS).authCache });
   await app.register(ingestRateLimit, (opts.limits ?? DEFAULT_LIMITS).ingestRate);
   await app.register(quotas, (opts.limits ?? DEFAULT_LIMITS).quotas);
+  // Before the routes: it documents every route registered after it.
+  await app.register(openapi);
   await app.register(healthRoutes);
   await app.register(
     async (v1) => {
@@ -82,8 +98,9 @@ export function serverOptions(bodyLimit: number, logger?: FastifyBaseLogger, tim
     bodyLimit,
     // Path ids may be as long as the API allows (ids of 128 characters, batch workflow ids).
     maxParamLength: 512,
-    // Request ids come from this server, not from client headers.
+    // A client's X-Request-Id when valid, else a UUID: request.id, and reqId in the logs.
     requestIdHeader: false,
+    genReqId: requestIdOf,
     disableRequestLogging: true,
   };
 }

@@ -54,7 +54,18 @@ export const batchReceiptQuery = defineQuery<BatchResult>("receipt");
 /** The batch's items, as its memo: what a receipt lists even when no worker can answer a query. */
 export interface BatchMemo {
   projectId: string;
-  items: Array<Pick<ItemReceipt, "id" | "type">>;
+  items: Array<Pick<ItemReceipt, "id" | "type" | "requestId">>;
+  /** The requests that brought the items, each once and at most MAX_MEMO_REQUEST_IDS. */
+  requestIds?: string[];
+}
+
+/** Enough to find the batch of a client's request without letting a memo grow with the batch. */
+export const MAX_MEMO_REQUEST_IDS = 100;
+
+/** The request each item came with, in the order of the batch input's traces and of its scores. */
+export interface BatchRequestIds {
+  traces: Array<string | undefined>;
+  scores: Array<string | undefined>;
 }
 
 /** Failure type of a batch workflow some of whose items could not be stored (details: BatchResult). */
@@ -85,19 +96,43 @@ export const workflowIds = {
 
 /**
  * How an ingest batch workflow is started, by the gateway and by the worker's legacy-queue drain:
- * its id, input, memo (the item list, for receipts) and ProjectId search attribute.
+ * its id, input, memo (the item list with each item's request id, for receipts), ProjectId search
+ * attribute and the summary the Temporal UI shows. The memo and summary are not part of replay.
  */
-export function batchStartOptions(input: IngestBatchInput, unique: string) {
+export function batchStartOptions(input: IngestBatchInput, unique: string, requestIds?: BatchRequestIds) {
+  const item = (id: string, type: "trace" | "score", requestId: string | undefined) => (requestId === undefined ? { id, type } : { id, type, requestId });
   const memo: BatchMemo = {
     projectId: input.projectId,
-    items: [...input.traces.map((t) => ({ id: t.id, type: "trace" as const })), ...input.scores.map((s) => ({ id: s.id, type: "score" as const }))],
+    items: [
+      ...input.traces.map((t, i) => item(t.id, "trace", requestIds?.traces[i])),
+      ...input.scores.map((s, i) => item(s.id, "score", requestIds?.scores[i])),
+    ],
   };
+  const requests = [...new Set(memo.items.flatMap((i) => i.requestId ?? []))].slice(0, MAX_MEMO_REQUEST_IDS);
+  if (requests.length > 0) memo.requestIds = requests;
   return {
     workflowId: workflowIds.batch(input.projectId, unique),
     args: [input] as [IngestBatchInput],
     memo: memo as unknown as Record<string, unknown>,
     typedSearchAttributes: [{ key: projectIdSearchAttribute, value: input.projectId }],
+    staticSummary: batchSummary(input),
   };
+}
+
+const SUMMARY_MAX_LENGTH = 200;
+const counted = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
+
+/** One line for the Temporal UI: "support-agent · 5 spans · gpt-4o" for one trace, else "12 traces, 3 scores". */
+export function batchSummary(input: IngestBatchInput): string {
+  const [trace] = input.traces;
+  if (trace && input.traces.length === 1 && input.scores.length === 0) {
+    const models = [...new Set(trace.spans.flatMap((s) => (s.model ? [s.model] : [])))];
+    const parts = [trace.name, counted(trace.spans.length, "span"), ...(models.length > 0 ? [models.join(", ")] : [])];
+    const line = parts.join(" · ").replace(/\s+/g, " ").trim();
+    return line.length > SUMMARY_MAX_LENGTH ? `${line.slice(0, SUMMARY_MAX_LENGTH - 1)}…` : line;
+  }
+  const counts = [input.traces.length > 0 && counted(input.traces.length, "trace"), input.scores.length > 0 && counted(input.scores.length, "score")];
+  return counts.filter(Boolean).join(", ") || "no items";
 }
 
 /** The columns of an alert row its workflow needs. */

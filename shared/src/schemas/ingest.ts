@@ -26,6 +26,8 @@ export const ItemReceipt = Type.Object({
   type: ItemType,
   state: ItemState,
   reason: Type.Optional(Type.String()),
+  /** The request that brought the item (its X-Request-Id). */
+  requestId: Type.Optional(Type.String()),
 });
 
 /** A batch's answer for GET /v1/ingestions/:workflowId. */

@@ -1,5 +1,6 @@
 import type { AlertMessage } from "@cognobserve/shared/notify";
 import type { NotificationDelivery as NotificationInput, NotificationOutcome } from "@cognobserve/shared/workflows";
+import { createWorkerMetrics } from "../metrics.js";
 import type { ActivityDeps } from "./deps.js";
 
 // Defined with the workflow contract: the notification delivery workflow takes the same input.
@@ -10,7 +11,7 @@ export class DeliveryPendingError extends Error {
   override name = "DeliveryPendingError";
 }
 
-export function createNotificationActivities({ internalApi, notifier }: ActivityDeps) {
+export function createNotificationActivities({ internalApi, notifier, metrics = createWorkerMetrics() }: ActivityDeps) {
   return {
     /**
      * Sends one notification to each of the alert's channels that has not had it yet, outside any
@@ -39,6 +40,7 @@ export function createNotificationActivities({ internalApi, notifier }: Activity
           const result = await notifier.send(channel, message);
           const status = result.status === "SENT" ? "SENT" : result.retryable ? "RETRYING" : "FAILED";
           outcome[status === "SENT" ? "sent" : status === "FAILED" ? "failed" : "retrying"]++;
+          metrics.notificationDeliveries.inc({ channel_type: channel.type, outcome: status.toLowerCase() });
           await internalApi.call("recordDelivery", {
             alertId: alert.id,
             channelId: channel.id,

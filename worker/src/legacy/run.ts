@@ -4,12 +4,13 @@ import type { Activities } from "../activities/index.js";
 import type { WorkerConfig } from "../config.js";
 import { health } from "../health.js";
 import { stepLog } from "../logger.js";
+import { watchLegacyQueues, type WorkerMetrics } from "../metrics.js";
 import { IntervalAlertEvaluator } from "./alert-evaluator.js";
 import { itemHandler } from "./handlers.js";
 import { startQueueConsumers } from "./queues.js";
 
 /** USE_TEMPORAL_WORKFLOWS=false: consume the Redis lists and evaluate alerts in-process. */
-export async function runRedisMode(config: WorkerConfig, deps: { db: Db; activities: Activities }, log: Logger): Promise<void> {
+export async function runRedisMode(config: WorkerConfig, deps: { db: Db; activities: Activities; metrics: WorkerMetrics }, log: Logger): Promise<void> {
   let evaluator: IntervalAlertEvaluator | undefined;
   const onErrorSpans = (projectId: string) => evaluator?.trigger(projectId);
   const queues = startQueueConsumers(
@@ -20,6 +21,7 @@ export async function runRedisMode(config: WorkerConfig, deps: { db: Db; activit
     },
     log,
   );
+  watchLegacyQueues(deps.metrics.registry, queues.redis, queues.keys);
   evaluator = new IntervalAlertEvaluator({ db: deps.db, redis: queues.redis, keys: queues.keys, activities: deps.activities, log });
   evaluator.start();
   health.ready = true;

@@ -2,3 +2,4 @@
 export { createTemporalClient, type TemporalClientOptions } from "./client.js";
 export { connectWithRetry, createTemporalWorker, findPrebuiltBundle, temporalActivities, workflowsPath, type TemporalWorkerOptions } from "./worker.js";
 export { reconcileAlertWorkflows } from "./alert-reconcile.js";
+export { freeLoopbackPort, scrapeTemporalMetrics } from "./metrics.js";

@@ -1,6 +1,7 @@
 import type { Db } from "@cognobserve/shared/db";
 import type { Logger } from "pino";
 import type { Activities } from "../activities/index.js";
+import type { WorkerMetrics } from "../metrics.js";
 import { retryPoliciesFromConfig } from "../activities/retry-policies.js";
 import type { WorkerConfig } from "../config.js";
 import { health } from "../health.js";
@@ -13,7 +14,7 @@ import { connectWithRetry, createTemporalWorker, findPrebuiltBundle } from "./wo
  * USE_TEMPORAL_WORKFLOWS=true: the Temporal worker. It also drains the legacy Redis lists into
  * workflows, so items queued before a switch back to Temporal are not left behind.
  */
-export async function runTemporalMode(config: WorkerConfig, deps: { db: Db; activities: Activities }, log: Logger): Promise<void> {
+export async function runTemporalMode(config: WorkerConfig, deps: { db: Db; activities: Activities; metrics: WorkerMetrics }, log: Logger): Promise<void> {
   const connection = await connectWithRetry(config.TEMPORAL_ADDRESS);
   const workflowBundlePath = config.WORKER_PREBUILT_BUNDLE ? findPrebuiltBundle() : undefined;
   if (workflowBundlePath) log.info({ workflowBundlePath }, "workflows: prebuilt bundle");
@@ -28,6 +29,7 @@ export async function runTemporalMode(config: WorkerConfig, deps: { db: Db; acti
     maxConcurrentWorkflowTasks: config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
     shutdownGraceSecs: config.WORKER_SHUTDOWN_GRACE_SECS,
     retryPolicies: retryPoliciesFromConfig(config),
+    metrics: deps.metrics,
   });
   const client = await createTemporalClient({ address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE });
   // At start, and then periodically: alerts changed while workers were down, or a signal that

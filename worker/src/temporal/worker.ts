@@ -4,6 +4,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { PermanentError, type Activities } from "../activities/index.js";
 import { createRetryPolicyActivities, DEFAULT_RETRY_POLICIES, type RetryPolicies } from "../activities/retry-policies.js";
+import { createWorkerMetrics, type WorkerMetrics } from "../metrics.js";
 
 /** The compiled workflows entry, also when this module runs from TypeScript sources (tests). */
 export const workflowsPath = fileURLToPath(import.meta.resolve("@cognobserve/worker/workflows"));
@@ -23,20 +24,27 @@ export interface TemporalWorkerOptions {
   workflowBundlePath?: string;
   /** Retry budgets handed to the workflows (the `retryPolicies` local activity); defaults: DURABLE_RETRY. */
   retryPolicies?: RetryPolicies;
+  /** Where activity outcomes are counted (a registry of its own when left out). */
+  metrics?: WorkerMetrics;
 }
 
 /**
  * The activities as Temporal runs them: a PermanentError (bad data, a 4xx that means "never")
- * becomes a non-retryable ApplicationFailure of its type; every other error is retried.
+ * becomes a non-retryable ApplicationFailure of its type; every other error is retried. Each
+ * attempt's outcome is counted.
  */
-export function temporalActivities(activities: Activities): Activities {
+export function temporalActivities(activities: Activities, metrics: WorkerMetrics = createWorkerMetrics()): Activities {
   const wrapped = Object.entries(activities).map(([name, fn]) => [
     name,
     async (...args: unknown[]) => {
       try {
-        return await (fn as (...a: unknown[]) => Promise<unknown>)(...args);
+        const result = await (fn as (...a: unknown[]) => Promise<unknown>)(...args);
+        metrics.activityOutcomes.inc({ activity: name, outcome: "success" });
+        return result;
       } catch (error) {
-        if (error instanceof PermanentError) throw ApplicationFailure.nonRetryable(error.message, error.type);
+        const permanent = error instanceof PermanentError;
+        metrics.activityOutcomes.inc({ activity: name, outcome: permanent ? "permanent_failure" : "retryable_failure" });
+        if (permanent) throw ApplicationFailure.nonRetryable(error.message, error.type);
         throw error;
       }
     },
@@ -50,7 +58,7 @@ export function createTemporalWorker(options: TemporalWorkerOptions): Promise<Wo
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     ...(options.workflowBundlePath ? { workflowBundle: { codePath: options.workflowBundlePath } } : { workflowsPath }),
-    activities: { ...temporalActivities(options.activities), ...createRetryPolicyActivities(options.retryPolicies ?? DEFAULT_RETRY_POLICIES) },
+    activities: { ...temporalActivities(options.activities, options.metrics), ...createRetryPolicyActivities(options.retryPolicies ?? DEFAULT_RETRY_POLICIES) },
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities ?? 100,
     maxConcurrentWorkflowTaskExecutions: options.maxConcurrentWorkflowTasks ?? 100,
     // Pollers follow the backlog (the server tells the worker when more would help) instead of a

@@ -19,11 +19,12 @@ export const QUOTA_RETRY_AFTER_SECONDS = 3600;
 /** Bounds on what a project creates that costs every tenant; routes check them (alerts, channels, models). */
 async function quotas(app: FastifyInstance, opts: Partial<Quotas>) {
   app.decorate("quotas", { ...DEFAULT_LIMITS.quotas, ...opts });
-  app.decorate("quotaExceeded", (what: string, max: number) =>
-    Object.assign(app.httpErrors.tooManyRequests(`Quota exceeded: a project may have at most ${max} ${what}; delete one to create another`), {
+  app.decorate("quotaExceeded", (what: string, max: number) => {
+    app.gatewayMetrics.quotaExceeded.inc({ resource: what.replaceAll(" ", "_") });
+    return Object.assign(app.httpErrors.tooManyRequests(`Quota exceeded: a project may have at most ${max} ${what}; delete one to create another`), {
       headers: { "retry-after": String(QUOTA_RETRY_AFTER_SECONDS) },
-    }),
-  );
+    });
+  });
 }
 
 export default fp(quotas, { name: "quotas", dependencies: ["@fastify/sensible"] });

@@ -26,7 +26,24 @@ export interface IngestLimits {
 
 export type Outcome = { status: 202; id: string; workflowId: string } | { status: 400 | 403 | 413 | 422 | 503; message: string };
 
+/** Checks one item and hands it on; each outcome is counted in the gateway's ingest metrics. */
 export async function acceptItem<B extends { id?: string; projectId?: string }>(
+  kind: IngestKind<B>,
+  limits: IngestLimits,
+  item: unknown,
+  projectId: string,
+  prefix: string,
+  request: FastifyRequest,
+): Promise<Outcome> {
+  const outcome = await checkAndHandOn(kind, limits, item, projectId, prefix, request);
+  request.server.gatewayMetrics.countIngest(routeOf(request), outcome.status);
+  return outcome;
+}
+
+/** The route label of ingest metrics: the route's path pattern, never a client's URL. */
+export const routeOf = (request: FastifyRequest) => request.routeOptions.url ?? "unknown";
+
+async function checkAndHandOn<B extends { id?: string; projectId?: string }>(
   kind: IngestKind<B>,
   limits: IngestLimits,
   item: unknown,
@@ -46,7 +63,7 @@ export async function acceptItem<B extends { id?: string; projectId?: string }>(
   const unprocessable = await kind.storedStateProblem?.(body, projectId, prefix);
   if (unprocessable) return { status: 422, message: unprocessable };
   const id = body.id ?? crypto.randomUUID();
-  const handed = kind.toItem({ ...body, id }, projectId);
+  const handed: IngestItem = { ...kind.toItem({ ...body, id }, projectId), requestId: request.id };
   // Re-serialised, an item can be larger than it was in the body (1e9 becomes 1000000000).
   const bytes = Buffer.byteLength(JSON.stringify(handed.input));
   if (bytes > limits.maxItemBytes) {
@@ -82,11 +99,15 @@ export async function ingest<B extends { id?: string; projectId?: string }>(
 ) {
   const body = request.body;
   if (Array.isArray(body) && (body.length === 0 || body.length > MAX_BATCH_ITEMS)) {
+    request.server.gatewayMetrics.countIngest(routeOf(request), 400, body.length);
     return sendError(reply, 400, `body must hold 1 to ${MAX_BATCH_ITEMS} items (got ${body.length})`);
   }
   // The whole request, before any item is checked or handed on: over the rate costs nothing more.
   const limited = await request.server.takeIngestAllowance(request.projectId, Array.isArray(body) ? body.length : 1);
-  if (limited) return sendError(reply, 429, limited.message, limited.retryAfterSecs);
+  if (limited) {
+    request.server.gatewayMetrics.countIngest(routeOf(request), 429, Array.isArray(body) ? body.length : 1);
+    return sendError(reply, 429, limited.message, limited.retryAfterSecs);
+  }
   if (!Array.isArray(body)) {
     const outcome = await acceptItem(kind, limits, body, request.projectId, "", request);
     if (outcome.status !== 202) return sendError(reply, outcome.status, outcome.message);
