@@ -1,9 +1,13 @@
 // `npm start`: the Temporal dev server (started, or reused when one answers), then the gateway
 // (which migrates the database at start-up), then the worker. Ctrl-C stops everything.
+// `npm run start:prod-like` (--real-temporal): the real Temporal server instead, at
+// TEMPORAL_REAL_ADDRESS (default 127.0.0.1:7243), its state in PostgreSQL (TEMPORAL_POSTGRES_URL;
+// databases TEMPORAL_DB_NAME, TEMPORAL_VISIBILITY_DB_NAME: see scripts/temporal-real.mjs).
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { ensureTemporal } from "./temporal-dev.mjs";
+import { DEFAULT_REAL_ADDRESS, startRealTemporal } from "./temporal-real.mjs";
 
 const started = Date.now();
 const say = (message) => console.log(`[start] ${message}`);
@@ -14,18 +18,18 @@ process.loadEnvFile(envFile);
 say(`configuration from ${envFile}`);
 
 const env = process.env;
+const realServer = process.argv.includes("--real-temporal");
+if (realServer) env.TEMPORAL_ADDRESS = env.TEMPORAL_REAL_ADDRESS || DEFAULT_REAL_ADDRESS;
 const address = env.TEMPORAL_ADDRESS || "127.0.0.1:7233";
 const namespace = env.TEMPORAL_NAMESPACE || "cognobserve";
 const uiPort = Number(env.TEMPORAL_UI_PORT || 8233);
+const dataDir = env.COGNOBSERVE_DATA_DIR || ".data";
 
-const temporal = await ensureTemporal({
-  address,
-  namespace,
-  dbFile: `${env.COGNOBSERVE_DATA_DIR || ".data"}/temporal-dev.sqlite`,
-  uiPort,
-  log: say,
-});
-say(temporal.reused ? `Temporal: reusing the server at ${address}` : `Temporal dev server: ${address}, UI ${temporal.uiUrl}`);
+const temporal = realServer
+  ? await startRealTemporal({ address, namespace, logFile: `${dataDir}/temporal-server.log`, log: say })
+  : await ensureTemporal({ address, namespace, dbFile: `${dataDir}/temporal-dev.sqlite`, uiPort, log: say });
+if (realServer) say(`Temporal server: ${address}, logs in ${dataDir}/temporal-server.log`);
+else say(temporal.reused ? `Temporal: reusing the server at ${address}` : `Temporal dev server: ${address}, UI ${temporal.uiUrl}`);
 
 const children = [];
 let stopping = false;

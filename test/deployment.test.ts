@@ -44,7 +44,7 @@ const appVariables = documented(appSection!);
 const schemaVariables = new Set([...Object.keys(GatewayEnv.properties), ...Object.keys(WorkerEnv.properties)]);
 
 t.test("compose has every service, and workers scale", async (t) => {
-  t.same(Object.keys(services).sort(), ["gateway", "migrate", "postgres", "redis", "temporal", "temporal-setup", "temporal-ui", "worker"]);
+  t.same(Object.keys(services).sort(), ["gateway", "migrate", "postgres", "redis", "temporal", "temporal-schema", "temporal-setup", "temporal-ui", "worker"]);
   for (const [name, service] of Object.entries(services)) t.notOk(service.container_name, `${name}: no fixed container name`);
   t.notOk(services.worker!.ports, "workers publish no port");
   t.same(services.gateway!.ports, ["${GATEWAY_PUBLISHED_PORT:-8080}:8080"], "only the public port is published");
@@ -56,21 +56,31 @@ t.test("compose has every service, and workers scale", async (t) => {
     if (name === "gateway") continue;
     for (const port of service.ports ?? []) t.match(port, /^127\.0\.0\.1:/, `${name}: ${port} is bound to loopback`);
   }
-  t.match(services.temporal!.image, /^temporalio\/auto-setup:/);
-  t.equal(services.temporal!.environment!.DEFAULT_NAMESPACE, "${TEMPORAL_NAMESPACE:-cognobserve}");
+  // The server itself (not the deprecated auto-setup image), the schema and namespace steps one-shots
+  // of the admin-tools image of the same release, so their schemas are the server's.
+  t.match(services.temporal!.image, /^temporalio\/server:1\.29\.\d+$/);
+  const release = services.temporal!.image!.split(":")[1]!;
+  for (const name of ["temporal-schema", "temporal-setup"]) t.match(services[name]!.image, new RegExp(`^temporalio/admin-tools:${release.replace(/\./g, "\\.")}-`));
+  t.match(services.temporal!.environment, { DB: "postgres12", DBNAME: "temporal", VISIBILITY_DBNAME: "temporal_visibility", NUM_HISTORY_SHARDS: 4 });
   t.ok(services.temporal!.volumes!.includes("./temporal-config:/etc/temporal/config/dynamicconfig"));
-  t.match(parse(read("temporal-config/development.yaml")), {
-    "frontend.enableClientVersionCheck": [{ value: false }],
-    "system.forceSearchAttributesCacheRefreshOnRead": [{ value: false }],
-  });
+  t.same(services.temporal!.depends_on!["temporal-schema"], { condition: "service_completed_successfully" }, "the server starts on set-up schemas");
+  const schemaScript = services["temporal-schema"]!.command!.join("\n");
+  for (const [database, store] of [["temporal", "temporal"], ["temporal_visibility", "visibility"]]) {
+    t.match(schemaScript, `--db ${database} setup-schema -v 0.0`);
+    t.match(schemaScript, `--db ${database} update-schema -d /etc/temporal/schema/postgresql/v12/${store}/versioned`);
+  }
   const setup = services["temporal-setup"]!;
-  t.same(setup.entrypoint, ["sh", "-ec"], "temporal-setup runs a short script: both steps, failing on the first error");
+  t.same(setup.entrypoint, ["sh", "-ec"], "temporal-setup runs a short script, failing on the first error");
   t.same(setup.environment, { TEMPORAL_NAMESPACE: "${TEMPORAL_NAMESPACE:-cognobserve}", TEMPORAL_RETENTION_DAYS: "${TEMPORAL_RETENTION_DAYS:-7}" });
   const setupScript = setup.command!.join("\n").split("\n").map((line) => line.trim()).filter(Boolean);
-  t.same(setupScript, [
-    'temporal operator search-attribute create --address temporal:7233 --namespace "$$TEMPORAL_NAMESPACE" --name ProjectId --type Keyword',
-    'temporal operator namespace update --address temporal:7233 --namespace "$$TEMPORAL_NAMESPACE" --retention "$$(($$TEMPORAL_RETENTION_DAYS * 24))h"',
-  ], "the ProjectId search attribute, then histories kept TEMPORAL_RETENTION_DAYS (default 7 days = 168h)");
+  const retry = 'retry() { n=0; until "$$@"; do n=$$((n + 1)); [ $$n -lt 60 ]; sleep 1; done; }';
+  t.same(setupScript.filter((line) => !line.startsWith("#")), [
+    retry,
+    'temporal operator namespace describe --address temporal:7233 --namespace "$$TEMPORAL_NAMESPACE" > /dev/null || temporal operator namespace create --address temporal:7233 --namespace "$$TEMPORAL_NAMESPACE" --retention "$$(($$TEMPORAL_RETENTION_DAYS * 24))h"',
+    'retry temporal operator namespace update --address temporal:7233 --namespace "$$TEMPORAL_NAMESPACE" --retention "$$(($$TEMPORAL_RETENTION_DAYS * 24))h"',
+    'retry temporal operator search-attribute create --address temporal:7233 --namespace "$$TEMPORAL_NAMESPACE" --name ProjectId --type Keyword',
+    `retry temporal workflow list --address temporal:7233 --namespace "$$TEMPORAL_NAMESPACE" --query "ProjectId = 'setup'" --limit 1 > /dev/null`,
+  ], "the namespace, its histories kept TEMPORAL_RETENTION_DAYS (default 7 days = 168h), the ProjectId search attribute, then a wait until the frontend filters on it (each retried for up to a minute while the server learns of the namespace)");
   t.same(services.gateway!.depends_on!["temporal-setup"], { condition: "service_completed_successfully" }, "batches start once ProjectId is registered");
 });
 
