@@ -7,10 +7,12 @@ type Api = (path: string, init?: { method?: string; body?: unknown }) => Promise
 
 /**
  * A load generator as a well-behaved SDK is: single traces with an LLM span, a 503 or a lost
- * connection retried (the same trace) after a short pause. Records what got a 2xx.
+ * connection retried (the same trace) after a short pause. Records what got a 2xx, and the
+ * batch (workflowId) each accepted trace went into.
  */
 export function startTraffic(api: Api, { clients = 5, pauseMs = 20 } = {}) {
   const accepted: string[] = [];
+  const workflowIds = new Map<string, string>();
   const statuses = new Map<number | "error", number>();
   let sending = true;
   const count = (key: number | "error") => statuses.set(key, (statuses.get(key) ?? 0) + 1);
@@ -19,10 +21,11 @@ export function startTraffic(api: Api, { clients = 5, pauseMs = 20 } = {}) {
     while (sending) {
       try {
         const response = await api("/v1/traces", { method: "POST", body: trace });
-        await response.arrayBuffer();
+        const body = await response.text();
         count(response.status);
         if (response.status === 202) {
           accepted.push(trace.id);
+          workflowIds.set(trace.id, (JSON.parse(body) as { workflowId: string }).workflowId);
           trace = sampleTrace();
         }
       } catch {
@@ -33,6 +36,7 @@ export function startTraffic(api: Api, { clients = 5, pauseMs = 20 } = {}) {
   });
   return {
     accepted,
+    workflowIds,
     statuses,
     async stop() {
       sending = false;

@@ -26,6 +26,9 @@ const PAUSED_POLL_MS = 200;
 const REDIS_RETRY_MS = 1000;
 const defaultBackoffMs = (attempt: number) => Math.min(250 * 2 ** (attempt - 1), 30_000);
 
+/** Moves one copy of an item from a processing list back to its queue, only if it is still there. */
+const RETURN_ITEM = `if redis.call("LREM", KEYS[1], 1, ARGV[1]) == 1 then redis.call("RPUSH", KEYS[2], ARGV[1]) return 1 end return 0`;
+
 /**
  * Consumes one legacy queue reliably: BLMOVE takes an item into this worker's own processing
  * list, where it stays until handled (then removed) or dead-lettered. A worker that dies leaves
@@ -42,6 +45,8 @@ export class QueueConsumer {
   private readonly pause: ConsumptionPause;
   /** Called by stop(): ends waits and abandons blocked BLMOVEs (a Set, so nothing piles up on a long-lived promise). */
   private readonly wakers = new Set<() => void>();
+  /** Items the loops have taken and not yet finished, by raw value (a count: the same value may be queued twice). */
+  private readonly held = new Map<string, number>();
 
   constructor(private readonly options: ConsumerOptions) {
     this.pause = options.pause ?? new ConsumptionPause(options.log);
@@ -53,8 +58,10 @@ export class QueueConsumer {
 
   start(): void {
     for (let i = 0; i < this.options.concurrency; i++) {
-      // Blocking commands hold their connection: one per loop.
-      const connection = this.options.redis.duplicate();
+      // Blocking commands hold their connection: one per loop. A BLMOVE its caller gave up on
+      // must never reach Redis later (it would move an item no one handles): no offline queue,
+      // no resending after a reconnect.
+      const connection = this.options.redis.duplicate({ enableOfflineQueue: false, autoResendUnfulfilledCommands: false });
       connection.on("error", () => {});
       this.connections.push(connection);
       this.loops.push(this.loop(connection));
@@ -99,6 +106,10 @@ export class QueueConsumer {
 
   private async loop(connection: Redis): Promise<void> {
     const { queue } = this.options;
+    // A failed BLMOVE may still have moved its item (its answer lost with the connection, or
+    // late): before taking more, this loop returns what no one holds (on its own connection, so
+    // after any late BLMOVE of its own).
+    let unsure = false;
     while (!this.stopping) {
       if (this.pause.paused) {
         await this.wait(PAUSED_POLL_MS);
@@ -106,15 +117,44 @@ export class QueueConsumer {
       }
       let raw: string | null;
       try {
+        if (unsure) await this.returnUnheld(connection);
+        unsure = false;
         // stop() does not wait for a BLMOVE stuck on an unreachable Redis (see stop()).
         raw = await this.unlessStopped(connection.blmove(queue.pending, this.processingKey, "RIGHT", "LEFT", BLOCK_SECS));
       } catch {
         // Redis is unreachable: the connection reconnects by itself (and the outage is logged once).
+        unsure = true;
         await this.wait(REDIS_RETRY_MS);
         continue;
       }
-      if (raw !== null) await this.process(raw);
+      if (raw === null) continue;
+      this.held.set(raw, (this.held.get(raw) ?? 0) + 1);
+      try {
+        await this.process(raw);
+      } finally {
+        const count = this.held.get(raw)! - 1;
+        if (count > 0) this.held.set(raw, count);
+        else this.held.delete(raw);
+      }
     }
+  }
+
+  /**
+   * Returns to the queue the items in this worker's processing list that no loop holds. An item
+   * another loop's BLMOVE is just taking may go back too and be handled twice: handlers are
+   * idempotent (a trace sent again merges), so that costs time, never data.
+   */
+  private async returnUnheld(connection: Redis): Promise<void> {
+    const listed = await connection.lrange(this.processingKey, 0, -1);
+    const seen = new Map<string, number>();
+    let returned = 0;
+    for (const raw of listed) {
+      const copy = (seen.get(raw) ?? 0) + 1;
+      seen.set(raw, copy);
+      if (copy <= (this.held.get(raw) ?? 0)) continue;
+      returned += Number(await connection.eval(RETURN_ITEM, 2, this.processingKey, this.options.queue.pending, raw));
+    }
+    if (returned > 0) this.options.log.info({ returned }, "returned items whose BLMOVE answer was lost to the queue");
   }
 
   private async process(raw: string): Promise<void> {

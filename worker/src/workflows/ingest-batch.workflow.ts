@@ -1,7 +1,7 @@
 import type { IngestBatchInput, ItemReceipt } from "@cognobserve/shared";
 import { WORKFLOW_TIMEOUTS } from "@cognobserve/shared/constants";
 import { batchReceiptQuery, ITEMS_FAILED, type BatchResult } from "@cognobserve/shared/workflows";
-import { ApplicationFailure, log, proxyActivities, proxyLocalActivities, setHandler } from "@temporalio/workflow";
+import { ActivityFailure, ApplicationFailure, isCancellation, log, proxyActivities, proxyLocalActivities, setHandler } from "@temporalio/workflow";
 import type { Activities } from "../activities/index.js";
 import { processBatch, type BatchStepActivities } from "../steps/batch.js";
 import { triggerAlertEvaluations } from "./alert-signals.js";
@@ -46,27 +46,55 @@ function localFirst<K extends keyof BatchStepActivities>(name: K, durable: Batch
   }) as BatchStepActivities[K];
 }
 
+/** Every item of a batch, failed with one reason. */
+function failAll(input: IngestBatchInput, reason: string): ItemReceipt[] {
+  return [
+    ...input.traces.map((t): ItemReceipt => ({ id: t.id, type: "trace", state: "failed", reason })),
+    ...input.scores.map((s): ItemReceipt => ({ id: s.id, type: "score", state: "failed", reason })),
+  ];
+}
+
+/** The innermost message of a failure: a spent budget arrives as a timeout around the last attempt's error. */
+function innermostMessage(error: unknown): string {
+  let message = String(error);
+  for (let e = error as { message?: unknown; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (typeof e.message === "string" && e.message) message = e.message;
+  }
+  return message;
+}
+
 /**
  * Persists a batch. If the internal API refuses the batch as a whole (a 4xx: say one item no
  * longer fits its contract), each item is persisted on its own, so one bad item does not sink
- * the others; an item refused on its own is failed with the reason.
+ * the others; an item refused on its own is failed with the reason. If persisting spends its
+ * whole retry budget (`unavailable` gives the reason), the items not stored are failed with that
+ * reason rather than left pending, and the rest of a split batch is not tried again.
  */
-async function persistBatch(persistBatchOnce: BatchStepActivities["persistBatch"], input: IngestBatchInput): Promise<ItemReceipt[]> {
-  try {
-    return await persistBatchOnce(input);
-  } catch (error) {
-    const reason = permanentReason(error);
-    if (reason === undefined) throw error;
-    const single = input.traces.length + input.scores.length === 1;
-    if (single) {
-      const [trace] = input.traces;
-      return [trace ? { id: trace.id, type: "trace", state: "failed", reason } : { id: input.scores[0]!.id, type: "score", state: "failed", reason }];
+async function persistBatch(
+  persistBatchOnce: BatchStepActivities["persistBatch"],
+  input: IngestBatchInput,
+  unavailable: (error: unknown) => string,
+): Promise<ItemReceipt[]> {
+  let spent: string | undefined;
+  const persist = async (batch: IngestBatchInput): Promise<ItemReceipt[]> => {
+    if (spent !== undefined) return failAll(batch, spent);
+    try {
+      return await persistBatchOnce(batch);
+    } catch (error) {
+      const reason = permanentReason(error);
+      if (reason === undefined) {
+        // Anything but an activity that gave up (a cancellation, a bug here) is not for the receipt.
+        if (!(error instanceof ActivityFailure) || isCancellation(error)) throw error;
+        return failAll(batch, (spent = unavailable(error)));
+      }
+      if (batch.traces.length + batch.scores.length === 1) return failAll(batch, reason);
+      const items: ItemReceipt[] = [];
+      for (const trace of batch.traces) items.push(...(await persist({ projectId: batch.projectId, traces: [trace], scores: [] })));
+      for (const score of batch.scores) items.push(...(await persist({ projectId: batch.projectId, traces: [], scores: [score] })));
+      return items;
     }
-    const items: ItemReceipt[] = [];
-    for (const trace of input.traces) items.push(...(await persistBatch(persistBatchOnce, { projectId: input.projectId, traces: [trace], scores: [] })));
-    for (const score of input.scores) items.push(...(await persistBatch(persistBatchOnce, { projectId: input.projectId, traces: [], scores: [score] })));
-    return items;
-  }
+  };
+  return persist(input);
 }
 
 /**
@@ -84,10 +112,14 @@ export async function ingestBatchWorkflow(input: IngestBatchInput): Promise<Batc
   };
   setHandler(batchReceiptQuery, () => result);
 
-  const durable = proxyActivities<Activities>(durableOptions((await retryPolicies()).activity, WORKFLOW_TIMEOUTS.BATCH.ACTIVITY));
+  const schedule = (await retryPolicies()).activity;
+  const durable = proxyActivities<Activities>(durableOptions(schedule, WORKFLOW_TIMEOUTS.BATCH.ACTIVITY));
   const persistBatchOnce = localFirst("persistBatch", durable);
+  const unavailable = (error: unknown) =>
+    `not stored: the internal API or its database stayed unavailable beyond the retry budget ` +
+    `(ACTIVITY_RETRY_BUDGET_HOURS=${schedule.budgetMs / 3_600_000}); last error: ${innermostMessage(error)}`;
   const activities = {
-    persistBatch: (batch: IngestBatchInput) => persistBatch(persistBatchOnce, batch),
+    persistBatch: (batch: IngestBatchInput) => persistBatch(persistBatchOnce, batch, unavailable),
     calculateBatchCosts: localFirst("calculateBatchCosts", durable),
     updateBatchCostSummaries: localFirst("updateBatchCostSummaries", durable),
   };
