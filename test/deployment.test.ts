@@ -23,6 +23,7 @@ interface Service {
   entrypoint?: string[];
   command?: string[];
   volumes?: string[];
+  profiles?: string[];
 }
 const compose = parse(read("docker-compose.yml"), { merge: true }) as { services: Record<string, Service> };
 const services = compose.services;
@@ -44,7 +45,9 @@ const appVariables = documented(appSection!);
 const schemaVariables = new Set([...Object.keys(GatewayEnv.properties), ...Object.keys(WorkerEnv.properties)]);
 
 t.test("compose has every service, and workers scale", async (t) => {
-  t.same(Object.keys(services).sort(), ["gateway", "migrate", "postgres", "redis", "temporal", "temporal-schema", "temporal-setup", "temporal-ui", "worker"]);
+  t.same(Object.keys(services).sort(), [
+    "gateway", "grafana", "migrate", "postgres", "prometheus", "redis", "temporal", "temporal-schema", "temporal-setup", "temporal-ui", "worker",
+  ]);
   for (const [name, service] of Object.entries(services)) t.notOk(service.container_name, `${name}: no fixed container name`);
   t.notOk(services.worker!.ports, "workers publish no port");
   t.same(services.gateway!.ports, ["${GATEWAY_PUBLISHED_PORT:-8080}:8080"], "only the public port is published");
@@ -119,12 +122,46 @@ t.test("configuration: compose, .env.example and the env schemas agree", async (
   }
 });
 
+t.test("profiles: Redis only for the legacy path, Prometheus and Grafana only for monitoring", async (t) => {
+  const profiles = Object.fromEntries(Object.entries(services).map(([name, service]) => [name, service.profiles ?? []]));
+  t.same(profiles.redis, ["legacy"]);
+  t.same(profiles.prometheus, ["monitoring"]);
+  t.same(profiles.grafana, ["monitoring"]);
+  for (const [name, service] of Object.entries(services)) {
+    if (profiles[name]!.length > 0) continue;
+    for (const dependency of Object.keys(service.depends_on ?? {})) t.same(profiles[dependency], [], `${name} (always on) needs no profile's ${dependency}`);
+  }
+  t.equal(services.worker!.environment!.METRICS_HOST, "${METRICS_HOST:-0.0.0.0}", "metrics reachable on the compose network (never published)");
+  for (const name of ["gateway", "worker"]) t.notOk((services[name]!.ports ?? []).some((port) => /:946[45]$/.test(port)), `${name}: no metrics port published`);
+
+  // Prometheus finds every replica of both services; Grafana gets both data sources and the dashboard.
+  const prometheus = parse(read("monitoring/prometheus.yml")) as { scrape_configs: { job_name: string; dns_sd_configs: { names: string[]; port: number }[] }[] };
+  t.same(
+    prometheus.scrape_configs.map((c) => [c.job_name, c.dns_sd_configs[0]!.names, c.dns_sd_configs[0]!.port]),
+    [["gateway", ["gateway"], 9464], ["worker", ["worker"], 9465]],
+  );
+  const datasources = parse(read("monitoring/grafana/provisioning/datasources/datasources.yml")) as { datasources: { uid: string; user?: string }[] };
+  const dashboard = JSON.parse(read("monitoring/grafana/dashboards/cognobserve.json")) as { panels: { title: string; datasource: { uid: string } }[] };
+  const uids = new Set(datasources.datasources.map((d) => d.uid));
+  for (const panel of dashboard.panels) t.ok(uids.has(panel.datasource.uid), `${panel.title}: its data source is provisioned`);
+  t.match(dashboard.panels.map((p) => p.title), [/Ingest rate/, /Rejections/, /p95/, /Batch size/, /failures/, /Cost per day/]);
+  t.equal(datasources.datasources.find((d) => d.uid === "cognobserve-db")!.user, "cognobserve_reader", "costs are read through the read-only role");
+});
+
+const promtool = await run("promtool", ["--version"]).then(() => true, () => false);
+t.test("promtool accepts the Prometheus configuration", { skip: promtool ? false : "promtool is not installed (Debian package prometheus; .ci/run installs it)" }, async (t) => {
+  await t.resolves(run("promtool", ["check", "config", join(ROOT, "monitoring/prometheus.yml")]));
+});
+
 const dockerCompose = await run("docker-compose", ["version"]).then(() => true, () => false);
 const skip = dockerCompose ? false : "docker-compose is not installed (Debian package docker-compose; .ci/run installs it)";
 
 t.test("docker-compose config accepts the file", { skip }, async (t) => {
   const env: Record<string, string | undefined> = { ...process.env, ...Object.fromEntries(REQUIRED_SECRETS.map((s) => [s, "s".repeat(32)])) };
   await t.resolves(run("docker-compose", ["-f", "docker-compose.yml", "config", "-q"], { cwd: ROOT, env }));
+  for (const profile of ["legacy", "monitoring"]) {
+    await t.resolves(run("docker-compose", ["-f", "docker-compose.yml", "--profile", profile, "config", "-q"], { cwd: ROOT, env }), `--profile ${profile}`);
+  }
   for (const secret of REQUIRED_SECRETS) {
     const withoutSecret = { ...env };
     delete withoutSecret[secret];

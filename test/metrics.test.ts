@@ -1,9 +1,12 @@
 import { redisKeys } from "@cognobserve/shared";
 import { execFile, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import { Redis } from "ioredis";
 import t, { type Test } from "tap";
 import { sampleTrace } from "./support/samples.js";
+import { ROOT } from "./support/processes.js";
 import { startStack, TEST_REDIS_URL } from "./support/stack.js";
 import { waitFor } from "./support/wait.js";
 
@@ -135,6 +138,14 @@ t.test("gateway and worker expose Prometheus metrics on listeners of their own",
     t.ok(value(text, "process_cpu_user_seconds_total") > 0, "process metrics");
     checkFamilies(t, text);
     await checkWithPromtool(t, "worker", text);
+  });
+
+  t.test("the Grafana dashboard (compose's monitoring profile) asks only for metrics the processes export", async (t) => {
+    const exported = (await scrape(gateway.metricsUrl)).text + (await scrape(worker!.metricsUrl)).text;
+    const dashboard = readFileSync(join(ROOT, "monitoring/grafana/dashboards/cognobserve.json"), "utf8");
+    const asked = new Set([...dashboard.matchAll(/\b(cognobserve_\w+?)(?:_bucket|_sum|_count)?\b/g)].map((m) => m[1]!));
+    t.ok(asked.size >= 6, `${asked.size} metrics on the dashboard`);
+    for (const name of asked) t.match(exported, new RegExp(`^# TYPE ${name} `, "m"), `${name} is exported`);
   });
 
   t.test("worker (legacy mode): queue depths and dead letters", async (t) => {
