@@ -25,7 +25,9 @@ t.test("fault: the internal API down longer than the worker's quick attempts (Te
   await waitFor(async () => (traffic.accepted.length >= before + 50 ? true : undefined), 60_000, "traffic after the outage");
   await traffic.stop();
 
-  const stored = await waitUntilStored(stack.database.db, traffic.accepted);
+  // After 45 s down, a batch's retries are up to 64 s apart (1 s doubling, capped at 5 min), plus
+  // an attempt's 30 s timeout when the gateway goes away mid-call: allow for both, not only 60 s.
+  const stored = await waitUntilStored(stack.database.db, traffic.accepted, { stallMs: 150_000, capMs: 280_000 });
   t.equal(stored, traffic.accepted.length, `accepted ${traffic.accepted.length}, stored ${stored}`);
   t.comment(`all stored ${Math.round((Date.now() - backAt) / 1000)} s after the internal API came back; answers: ${JSON.stringify([...traffic.statuses])}`);
   await waitFor(async () => {

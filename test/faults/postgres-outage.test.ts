@@ -6,6 +6,8 @@ import { startTraffic, summariesAndSpans, waitUntilStored } from "../support/tra
 import { waitFor } from "../support/wait.js";
 
 const OUTAGE_MS = 60_000;
+// The outage, the retries' backoff after it (attempts up to 64 s apart) and a busy machine.
+t.setTimeout(480_000);
 
 t.test("fault: PostgreSQL unreachable for 60 s during ingest and alert evaluation — nothing lost, evaluation resumes", async (t) => {
   const proxy = await startTcpProxy("127.0.0.1", 5432);
@@ -32,7 +34,7 @@ t.test("fault: PostgreSQL unreachable for 60 s during ingest and alert evaluatio
   await traffic.stop();
 
   t.ok(duringOutage > 0, `${duringOutage} traces accepted while PostgreSQL was unreachable (Temporal holds them)`);
-  const stored = await waitUntilStored(stack.database.db, traffic.accepted);
+  const stored = await waitUntilStored(stack.database.db, traffic.accepted, { stallMs: 150_000, capMs: 280_000 });
   t.equal(stored, traffic.accepted.length, `accepted ${traffic.accepted.length}, stored ${stored}`);
   t.comment(`all stored ${Math.round((Date.now() - restoredAt) / 1000)} s after PostgreSQL came back; answers: ${JSON.stringify([...traffic.statuses])}`);
   const statuses = [...traffic.statuses.keys()];
