@@ -2,7 +2,8 @@
 // Prints a table and writes the same figures to bench/results/latest.json.
 //   BENCH_SECONDS (10) per load phase, BENCH_E2E_TRACES (2000) per end-to-end burst,
 //   BENCH_PHASES (load,start,e2e) to run only some phases, BENCH_HALF_RATE (half the measured
-//   gateway rate) for the end-to-end latency at a steady rate.
+//   gateway rate) for the end-to-end latency at a steady rate, BENCH_TEMPORAL_SERVER=real for the
+//   real Temporal server on PostgreSQL (throw-away databases) instead of a dev server.
 import autocannon from "autocannon";
 import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -11,6 +12,7 @@ import { createInterface } from "node:readline";
 import { Redis } from "ioredis";
 import pg from "pg";
 import { ensureTemporal } from "../scripts/temporal-dev.mjs";
+import { freeFrontendAddress, startRealTemporal } from "../scripts/temporal-real.mjs";
 import { otlpTraceBody, invalidTraceBody, traceBody } from "./payload.mjs";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -36,9 +38,34 @@ const peakRssMiB = (pid) => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/
 // ---------------------------------------------------------------- setup
 // A fresh in-memory dev server of its own, so runs compare (a server full of earlier runs'
 // workflows is slower). BENCH_TEMPORAL_ADDRESS points the bench at another server instead.
-const temporalAddress = process.env.BENCH_TEMPORAL_ADDRESS || `127.0.0.1:${await freePort()}`;
+const realServer = process.env.BENCH_TEMPORAL_SERVER === "real";
+const temporalAddress = process.env.BENCH_TEMPORAL_ADDRESS || (realServer ? await freeFrontendAddress() : `127.0.0.1:${await freePort()}`);
 const namespace = "cognobserve";
-const temporal = await ensureTemporal({ address: temporalAddress, namespace, log: say });
+const temporal = realServer ? await startRealServer() : await ensureTemporal({ address: temporalAddress, namespace, log: say });
+
+/** The real server (4 history shards, PostgreSQL) on databases of its own, dropped when it stops. */
+async function startRealServer() {
+  const name = `cognobserve_temporal_bench_${process.pid}`;
+  const server = await startRealTemporal({
+    address: temporalAddress,
+    namespace,
+    database: name,
+    visibilityDatabase: `${name}_visibility`,
+    logFile: `${(await import("node:os")).tmpdir()}/${name}.log`,
+    log: say,
+  });
+  return { ...server, stop: async () => (await server.stop(), server.dropDatabases()) };
+}
+
+/** CPU seconds (user + system) a process has used so far; 0 once it is gone. */
+function cpuSeconds(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+  } catch {
+    return 0;
+  }
+}
 const database = `cognobserve_bench_${process.pid}`;
 const serverUrl = process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432";
 const [publicPort, internalPort] = [await freePort(), await freePort()];
@@ -246,7 +273,12 @@ async function endToEndAtRate(db, rate) {
 }
 
 const os = await import("node:os");
-const results = { machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`, seconds: SECONDS, connections: CONNECTIONS };
+const results = {
+  machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+  temporalServer: realServer ? "real server (PostgreSQL, 4 history shards)" : "dev server",
+  seconds: SECONDS,
+  connections: CONNECTIONS,
+};
 const admin = new pg.Client({ connectionString: `${serverUrl}/postgres` });
 await admin.connect();
 let db;
@@ -328,7 +360,13 @@ async function endToEndPhases() {
     const gateway = await startGateway(env);
     await connectDb();
     const worker = await startWorker(env);
+    const pids = { gateway: gateway.child.pid, worker: worker.child.pid, ...(mode === "temporal" && temporal.pid && { temporal: temporal.pid }) };
+    const cpuBefore = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuSeconds(pid)]));
     results[`endToEnd_${mode}`] = await endToEnd(db, E2E_TRACES);
+    // CPU each process used for the burst: what sizing per core starts from.
+    results[`endToEnd_${mode}`].cpuSeconds = Object.fromEntries(
+      Object.entries(pids).map(([name, pid]) => [name, Math.round((cpuSeconds(pid) - cpuBefore[name]) * 10) / 10]),
+    );
     results[`endToEnd_${mode}`].workerPeakRssMiB = Math.round(peakRssMiB(worker.child.pid));
     results[`endToEnd_${mode}`].gatewayPeakRssMiB = Math.round(peakRssMiB(gateway.child.pid));
     if (mode === "temporal") {
@@ -342,7 +380,7 @@ async function endToEndPhases() {
 
 // ---------------------------------------------------------------- report
 const ratio = (a, b) => Math.round((a / b) * 100) / 100;
-const lines = [`Machine: ${results.machine}; ${CONNECTIONS} connections, ${SECONDS} s per load phase.`];
+const lines = [`Machine: ${results.machine}; Temporal: ${results.temporalServer}; ${CONNECTIONS} connections, ${SECONDS} s per load phase.`];
 if (results.gateway) {
   results.ratios = {
     ...results.ratios,
@@ -397,6 +435,15 @@ if (results.endToEnd_temporal && results.endToEnd_redis) {
     ...(results.endToEndHalfRate_temporal ? [e2e(`steady ${results.endToEndHalfRate_temporal.rate}/s, Temporal mode`, results.endToEndHalfRate_temporal)] : []),
     "",
     `End to end, Temporal over Redis: ${results.ratios.endToEndTemporalOverRedis}.`,
+  );
+  const cpu = (name, r) =>
+    `| ${name} | ${Object.entries(r.cpuSeconds ?? {}).map(([process, s]) => `${process} ${s} s`).join(", ")} | ${r.persisted && r.cpuSeconds?.worker ? Math.round(r.persisted / r.cpuSeconds.worker) : ""} |`;
+  lines.push(
+    "",
+    "| CPU used by the burst | seconds per process | persisted per worker CPU second |",
+    "|---|---|---|",
+    cpu("Temporal mode", results.endToEnd_temporal),
+    cpu("legacy Redis mode", results.endToEnd_redis),
   );
 }
 mkdirSync("bench/results", { recursive: true });

@@ -1,6 +1,8 @@
 // Types of temporal-dev.mjs for the TypeScript tests that start a dev server of their own.
 export interface RunningTemporal {
   reused: boolean;
+  /** The dev server's process (when started here). */
+  pid?: number;
   uiUrl?: string;
   stop(): Promise<void>;
 }

@@ -153,6 +153,7 @@ export async function ensureTemporal({ address, namespace, dbFile, uiPort, log =
   }
   return {
     reused: false,
+    pid: child.pid,
     uiUrl: uiPort ? `http://${host === "0.0.0.0" ? "localhost" : host}:${uiPort}` : undefined,
     stop: () =>
       new Promise((resolve) => {

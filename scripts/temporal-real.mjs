@@ -247,7 +247,7 @@ export async function startRealTemporal({
     throw error;
   }
   log(`temporal: real server ${TEMPORAL_SERVER_VERSION} at ${address} (databases ${database}, ${visibilityDatabase}) ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  return { address, database, visibilityDatabase, stop, dropDatabases: () => dropDatabases({ sqlToolBinary, target, databases: [database, visibilityDatabase] }) };
+  return { address, pid: child.pid, database, visibilityDatabase, stop, dropDatabases: () => dropDatabases({ sqlToolBinary, target, databases: [database, visibilityDatabase] }) };
 }
 
 // `node scripts/temporal-real.mjs build`: builds both binaries when missing, prints their paths.
