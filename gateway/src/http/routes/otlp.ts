@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { decodeExportRequest, encodeStatus, exportResponse } from "../../otlp/proto.js";
 import { mapExport } from "../../otlp/mapping.js";
 import { traceParts, type TracePart } from "../../otlp/traces.js";
-import { acceptItem, sendError, type IngestKind, type IngestLimits } from "./ingest.js";
+import { acceptItem, routeOf, sendError, type IngestKind, type IngestLimits } from "./ingest.js";
 
 // OTLP/HTTP trace exports (https://opentelemetry.io/docs/specs/otlp/#otlphttp): protobuf or JSON
 // in, the same encoding out. Exporters retry only 429, 502, 503 and 504, so an export is either
@@ -94,7 +94,10 @@ export async function ingestOtlp(traces: IngestKind<TraceBody>, limits: IngestLi
 
   if (parts.length > 0) {
     const limited = await request.server.takeIngestAllowance(request.projectId, parts.length);
-    if (limited) return sendError(reply, 429, limited.message, limited.retryAfterSecs);
+    if (limited) {
+      request.server.gatewayMetrics.countIngest(routeOf(request), 429, parts.length);
+      return sendError(reply, 429, limited.message, limited.retryAfterSecs);
+    }
   }
   const outcomes = await Promise.all(
     parts.map((part) => acceptItem(partKind(traces, part), limits, part.body, request.projectId, `trace ${part.body.id}`, request)),
